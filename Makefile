@@ -1,0 +1,54 @@
+# The two commands that matter: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+.PHONY: run test lint typecheck pytest test-postgres messages compile-messages setup
+
+# Create the virtualenv and install the locked dependencies (again only when the lock changes).
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock $(BIN)/uv
+	# --inexact keeps pip and uv themselves in the virtualenv.
+	$(BIN)/uv sync --locked --inexact --quiet
+	touch $@
+
+setup: $(VENV)/.synced compile-messages
+
+compile-messages: $(VENV)/.synced
+	$(BIN)/tillit compilemessages --ignore=.venv --ignore=var -v 0
+
+run: setup
+	$(BIN)/tillit migrate --verbosity 0
+	$(BIN)/tillit createcachetable
+	TILLIT_DEMO=1 $(BIN)/tillit demo
+	@echo "Tillit: http://127.0.0.1:$(PORT)/  (the background worker runs beside it; Ctrl-C stops both)"
+	@TILLIT_DEMO=1 $(BIN)/tillit db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	TILLIT_DEMO=1 $(BIN)/tillit runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.synced
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+test: lint typecheck setup
+	$(BIN)/tillit makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# The same pytest suite against a throwaway PostgreSQL 15 cluster.
+test-postgres: setup
+	scripts/with-postgres $(BIN)/pytest
+
+# Refresh the message catalogues after changing translatable strings.
+messages: $(VENV)/.synced
+	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv -l en --no-obsolete --no-location

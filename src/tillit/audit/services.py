@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from tillit.accounts.models import User
+from tillit.audit.chain import GENESIS, row_hash
+from tillit.audit.models import AuditEvent
+
+# Any constant will do: every writer of the audit chain takes the same PostgreSQL advisory lock,
+# so two processes never chain onto the same previous row.
+_CHAIN_LOCK_ID = 7_311_071
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {field: _jsonable(getattr(instance, field)) for field in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for each field whose value changed (None where absent)."""
+    return {
+        field: [before.get(field), after.get(field)]
+        for field in sorted(before.keys() | after.keys())
+        if before.get(field) != after.get(field)
+    }
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    organisation_id: UUID | None,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, list[Any]],
+) -> AuditEvent:
+    """Append one event to the chain. Call it inside the write's own transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+    prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    fields: dict[str, Any] = {
+        "prev_hash": prev_hash or GENESIS,
+        "created_at": timezone.now(),
+        "actor_id": actor.pk if actor else None,
+        "actor_label": actor.email if actor else "system",
+        "organisation_id": organisation_id,
+        "action": action,
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "changes": changes,
+    }
+    return AuditEvent.objects.create(hash=row_hash(**fields), **fields)

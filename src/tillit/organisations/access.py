@@ -1,0 +1,56 @@
+"""The one door to an organisation's data.
+
+Every view that shows or changes an organisation's data starts with access_organisation(),
+which fetches the organisation through the user's memberships and checks the permission in one
+call. Objects of the organisation are then fetched with access.get(), scoped to it. A user who is
+not a member gets 404 (we do not even confirm that the organisation exists); a member whose roles
+lack the permission gets 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from tillit.accounts.models import User
+from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.roles import Permission, Role, permissions_for
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class OrgAccess:
+    user: User
+    organisation: Organisation
+    roles: frozenset[Role]
+    permissions: frozenset[Permission]
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def get(self, queryset: models.QuerySet[M], **lookup: Any) -> M:
+        """Fetch one object of this organisation, or 404."""
+        return get_object_or_404(queryset.filter(organisation=self.organisation), **lookup)
+
+
+def access_organisation(
+    user: User, slug: str, permission: Permission = Permission.VIEW
+) -> OrgAccess:
+    memberships = list(
+        Membership.objects.filter(
+            user=user, user__is_active=True, organisation__slug=slug
+        ).select_related("organisation")
+    )
+    if not memberships:
+        raise Http404
+    roles = frozenset(Role(membership.role) for membership in memberships)
+    permissions = permissions_for(set(roles))
+    if permission not in permissions:
+        raise PermissionDenied
+    return OrgAccess(user, memberships[0].organisation, roles, permissions)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from tillit.audit import views as audit_views
+from tillit.organisations import views as organisation_views
+from tillit.web import views as web_views
+
+organisation_patterns = [
+    path("", web_views.dashboard, name="dashboard"),
+    path("settings/", organisation_views.organisation_settings, name="organisation-settings"),
+    path("members/", organisation_views.members, name="organisation-members"),
+    path(
+        "members/<uuid:membership>/remove/",
+        organisation_views.member_remove,
+        name="organisation-member-remove",
+    ),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+]
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("o/<slug:org>/", include(organisation_patterns)),
+    path(
+        "operator/organisations/",
+        organisation_views.operator_organisations,
+        name="operator-organisations",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

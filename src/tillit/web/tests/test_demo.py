@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tillit.accounts.models import User
+from tillit.audit.chain import verify_chain
+from tillit.organisations.models import Membership, Organisation, OrganisationKind
+from tillit.organisations.roles import Role
+from tillit.web.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> tuple[int, int, int]:
+    return Organisation.objects.count(), User.objects.count(), Membership.objects.count()
+
+
+def test_demo_is_idempotent_and_covers_every_type_and_role(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("demo")
+    first = _counts()
+    call_command("demo")
+    assert _counts() == first
+    assert set(Organisation.objects.values_list("kind", flat=True)) == set(OrganisationKind)
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role)
+    assert User.objects.filter(is_superuser=True).count() == 1
+    user = User.objects.get(email="admin@exempelstad.test")
+    assert user.check_password(DEMO_PASSWORD)
+    assert "admin@exempelstad.test" in capsys.readouterr().out
+    assert verify_chain().ok
+
+
+def test_demo_reset_starts_over_and_keeps_other_data() -> None:
+    from tillit.testing import make_organisation
+
+    mine = make_organisation("Riktig kommun")
+    call_command("demo")
+    Organisation.objects.filter(slug="exempelverket").update(name="Ändrat")
+    call_command("demo", "--reset")
+    assert Organisation.objects.get(slug="exempelverket").name == "Exempelverket"
+    assert Organisation.objects.filter(pk=mine.pk).exists()
