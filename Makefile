@@ -12,8 +12,8 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --inexact keeps pip and uv themselves in the virtualenv.
 $(VENV)/.synced: pyproject.toml uv.lock $(BIN)/uv
-	# --inexact keeps pip and uv themselves in the virtualenv.
 	$(BIN)/uv sync --locked --inexact --quiet
 	touch $@
 
@@ -51,4 +51,4 @@ test-postgres: setup
 
 # Refresh the message catalogues after changing translatable strings.
 messages: $(VENV)/.synced
-	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv -l en --no-obsolete --no-location
+	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv --no-obsolete --no-location

@@ -65,6 +65,7 @@ def event_hash(event: AuditEvent) -> str:
 @dataclass(frozen=True)
 class Verification:
     checked: int
+    head: str = GENESIS
     broken_at: int | None = None
     reason: str = ""
 
@@ -79,10 +80,15 @@ def verify_chain() -> Verification:
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != expected_prev:
             return Verification(
-                checked, event.id, "previous hash does not match: a row was removed or reordered"
+                checked,
+                expected_prev,
+                event.id,
+                "previous hash does not match: a row was removed or reordered",
             )
         if event_hash(event) != event.hash:
-            return Verification(checked, event.id, "hash does not match: the row was changed")
+            return Verification(
+                checked, expected_prev, event.id, "hash does not match: the row was changed"
+            )
         expected_prev = event.hash
         checked += 1
-    return Verification(checked)
+    return Verification(checked, expected_prev)

@@ -14,7 +14,7 @@ from tillit.testing import PASSWORD
 def _totp_code(personas: Personas) -> str:
     authenticator = Authenticator.objects.get(user=personas.admin_a, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
 
 
 def test_login_page_is_swedish_by_default(db: None) -> None:

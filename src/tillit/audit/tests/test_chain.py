@@ -50,10 +50,10 @@ def test_events_form_a_chain_from_genesis() -> None:
     assert result.checked == 3
 
 
-def test_verify_command_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
-    _record(2)
+def test_verify_command_reports_ok_and_the_head(capsys: pytest.CaptureFixture[str]) -> None:
+    events = _record(2)
     call_command("audit", "verify")
-    assert "OK: 2 audit events" in capsys.readouterr().out
+    assert f"OK: 2 audit events, chain intact, head {events[1].hash}" in capsys.readouterr().out
 
 
 def test_database_refuses_update_and_delete() -> None:

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from tillit.audit.services import audit_record
 from tillit.conftest import Personas

@@ -78,3 +78,19 @@ def test_pages_have_landmarks_and_skip_link(personas: Personas) -> None:
     assert '<nav class="org-nav" aria-label="Huvudmeny">' in content
     assert 'aria-current="page"' in content
     assert '<label for="language-select">' in content
+
+
+def test_swedish_even_when_the_browser_asks_for_english(db: None) -> None:
+    response = Client().get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="sv">' in response.content.decode()
+    assert response["Content-Language"] == "sv"
+
+
+def test_english_once_chosen(db: None) -> None:
+    client = Client()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response["Location"] == "/accounts/login/"
+    content = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in content
+    assert "created by your organisation’s administrator" in content
+    assert "sign up" not in content.lower()
