@@ -7,12 +7,13 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.test import Client
 
+from tillit.accounts.models import User
 from tillit.conftest import Personas
 from tillit.testing import PASSWORD
 
 
-def _totp_code(personas: Personas) -> str:
-    authenticator = Authenticator.objects.get(user=personas.admin_a, type=Authenticator.Type.TOTP)
+def totp_code(user: User) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])
     return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
 
@@ -42,7 +43,7 @@ def test_password_then_totp_signs_in(personas: Personas) -> None:
     response = client.get("/o/org-a/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    response = client.post("/accounts/2fa/authenticate/", {"code": _totp_code(personas)})
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(personas.admin_a)})
     assert response.status_code == 302
     assert client.get("/o/org-a/").status_code == 200
 
@@ -77,8 +78,5 @@ def test_signup_is_closed(db: None) -> None:
         "/accounts/signup/",
         {"email": "x@example.test", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert "_auth_user_id" not in Client().session
     assert response.status_code == 200
-    from tillit.accounts.models import User
-
     assert not User.objects.filter(email="x@example.test").exists()
