@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tillit.accounts",
     "tillit.organisations",
     "tillit.audit",
+    "tillit.catalogue",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
