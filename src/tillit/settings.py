@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tillit.organisations",
     "tillit.audit",
     "tillit.catalogue",
+    "tillit.classification",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tillit.accounts.models import User
+from tillit.catalogue.models import Catalogue
+from tillit.catalogue.rules import ASPECTS
+from tillit.catalogue.schema import parse_catalogue
+from tillit.catalogue.services import catalogue_import
+from tillit.classification.models import Asset
+from tillit.classification.services import classification_create
 from tillit.lib.orgnr import luhn_check_digit
 from tillit.organisations.models import Membership, Nis2Category, Organisation, OrganisationKind
 from tillit.organisations.roles import Role
@@ -46,3 +53,76 @@ def make_member(organisation: Organisation, role: Role, email: str = "") -> User
     user = make_user(email)
     Membership.objects.create(organisation=organisation, user=user, role=role)
     return user
+
+
+def make_catalogue(
+    version: str = "", requirements: list[dict[str, Any]] | None = None
+) -> Catalogue:
+    """A small catalogue in Tillit's format, imported like any other."""
+    text = {"sv": "Text", "en": "Text"}
+    raw = {
+        "catalogue": {
+            "id": "test-katalog",
+            "version": version or f"1.{next(_sequence)}",
+            "title": {"sv": "Testkatalog", "en": "Test catalogue"},
+            "description": text,
+            "areas": [{"id": "general", "title": {"sv": "Allmänt", "en": "General"}}],
+        },
+        "requirements": requirements
+        or [
+            {
+                "id": "T-BASE-01",
+                "area": "general",
+                "title": {"sv": "Grundkrav", "en": "Baseline"},
+                "ska": {"sv": "Leverantören ska göra grunderna.", "en": "Do the basics."},
+                "ar": text,
+                "motive": text,
+                "verification": text,
+                "references": {"iso27001_2022": ["A.5.1"]},
+                "applies_when": True,
+                "ska_when": {"max_level_min": 2},
+            },
+            {
+                "id": "T-INC-01",
+                "area": "general",
+                "title": {"sv": "Incidentrapport", "en": "Incident report"},
+                "ska": {
+                    "sv": "Leverantören ska rapportera inom {hours} timmar.",
+                    "en": "The supplier shall report within {hours} hours.",
+                },
+                "ar": text,
+                "motive": text,
+                "verification": text,
+                "references": {"nis2_art21_2": ["b"], "gdpr": ["33(2)"]},
+                "parameters": {
+                    "hours": {
+                        "default": 24,
+                        "when": [{"if": {"confidentiality_min": 3}, "value": 8}],
+                    }
+                },
+                "applies_when": {"any": [{"confidentiality_min": 2}, {"personal_data": True}]},
+                "ska_when": {"any": [{"confidentiality_min": 3}, {"sensitive_data": True}]},
+            },
+        ],
+    }
+    catalogue, _created = catalogue_import(data=parse_catalogue(raw, "test.yaml"))
+    return catalogue
+
+
+def make_asset(organisation: Organisation, name: str = "", **classification: Any) -> Asset:
+    """An asset; classified (with the given levels and facts) when any are given."""
+    asset = Asset.objects.create(
+        organisation=organisation, name=name or f"System {next(_sequence)}"
+    )
+    if classification:
+        levels = {aspect: classification.pop(aspect, 0) for aspect in ASPECTS}
+        classification_create(
+            acting_user=make_user(),
+            asset=asset,
+            answers=levels,
+            levels=levels,
+            reasons=dict.fromkeys(ASPECTS, "test"),
+            **classification,
+        )
+        asset.refresh_from_db()
+    return asset

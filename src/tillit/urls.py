@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.urls import include, path
 
 from tillit.audit import views as audit_views
+from tillit.catalogue import views as catalogue_views
+from tillit.classification import views as classification_views
 from tillit.organisations import views as organisation_views
 from tillit.web import views as web_views
 
@@ -16,6 +18,21 @@ organisation_patterns = [
         name="organisation-member-remove",
     ),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("assets/", classification_views.asset_list, name="asset-list"),
+    path("assets/new/", classification_views.asset_create, name="asset-create"),
+    path("assets/<uuid:asset>/", classification_views.asset_detail, name="asset-detail"),
+    path("assets/<uuid:asset>/edit/", classification_views.asset_edit, name="asset-edit"),
+    path(
+        "assets/<uuid:asset>/classify/",
+        classification_views.asset_classify,
+        name="asset-classify",
+    ),
+    path("catalogue/", catalogue_views.catalogue_browse, name="catalogue"),
+    path(
+        "catalogue/<uuid:requirement>/",
+        catalogue_views.requirement_detail,
+        name="requirement-detail",
+    ),
 ]
 
 urlpatterns = [

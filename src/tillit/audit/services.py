@@ -28,6 +28,8 @@ def _jsonable(value: Any) -> Any:
         return str(value.pk)
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
     return str(value)
 
 

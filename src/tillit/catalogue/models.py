@@ -73,8 +73,8 @@ class Requirement(models.Model):
     motive = models.JSONField(default=dict)
     verification = models.JSONField(default=dict)
     parameters = models.JSONField(default=dict)
-    applies_when = models.JSONField(default=True)
-    ska_when = models.JSONField(default=False)
+    applies_when = models.JSONField()
+    ska_when = models.JSONField()
 
     class Meta:
         ordering = ["position"]

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tillit.conftest import Personas
 from tillit.organisations.models import Membership
+from tillit.testing import make_asset, make_catalogue
 
 
 def _org_routes() -> list[str]:
@@ -23,7 +24,11 @@ def _org_routes() -> list[str]:
 
 def _kwargs(personas: Personas, name: str) -> dict[str, Any]:
     pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
-    objects = {"membership": Membership.objects.get(user=personas.reader_a).pk}
+    objects = {
+        "membership": Membership.objects.get(user=personas.reader_a).pk,
+        "asset": make_asset(personas.org_a).pk,
+        "requirement": make_catalogue().requirements.first().pk,  # type: ignore[union-attr]
+    }
     missing = set(pattern) - {"org"} - set(objects)
     assert not missing, f"route {name} takes {missing}: add an object of organisation A here"
     return {key: objects[key] for key in pattern if key != "org"}
