@@ -25,6 +25,7 @@ compile-messages: $(VENV)/.synced
 run: setup
 	$(BIN)/tillit migrate --verbosity 0
 	$(BIN)/tillit createcachetable
+	$(BIN)/tillit catalogue import --builtin
 	TILLIT_DEMO=1 $(BIN)/tillit demo
 	@echo "Tillit: http://127.0.0.1:$(PORT)/  (the background worker runs beside it; Ctrl-C stops both)"
 	@TILLIT_DEMO=1 $(BIN)/tillit db_worker & worker=$$!; \

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tillit.audit",
     "tillit.catalogue",
     "tillit.classification",
+    "tillit.procurement",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -240,4 +241,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

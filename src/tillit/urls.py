@@ -6,6 +6,7 @@ from tillit.audit import views as audit_views
 from tillit.catalogue import views as catalogue_views
 from tillit.classification import views as classification_views
 from tillit.organisations import views as organisation_views
+from tillit.procurement import views as procurement_views
 from tillit.web import views as web_views
 
 organisation_patterns = [
@@ -26,6 +27,43 @@ organisation_patterns = [
         "assets/<uuid:asset>/classify/",
         classification_views.asset_classify,
         name="asset-classify",
+    ),
+    path("procurements/", procurement_views.procurement_list, name="procurement-list"),
+    path("procurements/new/", procurement_views.procurement_create, name="procurement-create"),
+    path(
+        "procurements/<uuid:procurement>/",
+        procurement_views.procurement_detail,
+        name="procurement-detail",
+    ),
+    path(
+        "procurements/<uuid:procurement>/adjust/<uuid:requirement>/",
+        procurement_views.requirement_adjust,
+        name="procurement-adjust",
+    ),
+    path(
+        "procurements/<uuid:procurement>/adjustments/<int:adjustment>/remove/",
+        procurement_views.adjustment_remove,
+        name="procurement-adjustment-remove",
+    ),
+    path(
+        "procurements/<uuid:procurement>/annex.<str:fmt>",
+        procurement_views.annex_download,
+        name="annex-download",
+    ),
+    path(
+        "procurements/<uuid:procurement>/evaluation.<str:fmt>",
+        procurement_views.evaluation_download,
+        name="evaluation-download",
+    ),
+    path(
+        "procurements/<uuid:procurement>/tenders/",
+        procurement_views.tender_create,
+        name="tender-create",
+    ),
+    path(
+        "procurements/<uuid:procurement>/tenders/<uuid:tender>/",
+        procurement_views.tender_answers,
+        name="tender-answers",
     ),
     path("catalogue/", catalogue_views.catalogue_browse, name="catalogue"),
     path(

@@ -64,8 +64,8 @@ SCHEMES = {
         ),
         Scheme(
             "msbfs_2020_7",
-            re.compile(r"^\d+ kap\. \d+ [a-z]? ?§$"),
-            "2 kap. 7 §",
+            re.compile(r"^(\d+ kap\. )?\d+ [a-z]? ?§$"),
+            "7 §",
             {"sv": "MSBFS 2020:7 {value}", "en": "MSBFS 2020:7 {value}"},
         ),
         Scheme(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tillit.accounts.models import User
 from tillit.audit.services import audit_record
 from tillit.catalogue.models import Area, Catalogue, Reference, Requirement
-from tillit.catalogue.schema import CatalogueData
+from tillit.catalogue.schema import CatalogueData, load_catalogue_file
 
 
 @transaction.atomic
@@ -87,3 +89,14 @@ def catalogue_import(
         },
     )
     return catalogue, True
+
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "data"
+
+
+def catalogue_import_builtin(*, acting_user: User | None = None) -> list[tuple[Catalogue, bool]]:
+    """Import the catalogues Tillit ships (idempotent)."""
+    return [
+        catalogue_import(data=load_catalogue_file(path), acting_user=acting_user)
+        for path in sorted(BUILTIN_DIR.glob("*.yaml"))
+    ]

@@ -7,13 +7,21 @@ audit log of the demo is real too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from tillit.accounts.models import User
+from tillit.catalogue.rules import ASPECTS
+from tillit.catalogue.selectors import default_catalogue
+from tillit.catalogue.services import catalogue_import_builtin
+from tillit.classification.models import Asset
+from tillit.classification.services import asset_create, classification_create
 from tillit.organisations.models import Membership, Nis2Category, Organisation, OrganisationKind
 from tillit.organisations.roles import Role
 from tillit.organisations.services import membership_add, organisation_create
+from tillit.procurement.models import Procurement
+from tillit.procurement.services import procurement_create
 
 DEMO_PASSWORD = "tillit-demo-2026"  # noqa: S105 -- published on purpose; demo mode only
 OPERATOR_EMAIL = "operator@tillit.test"
@@ -133,4 +141,79 @@ def demo_load() -> list[str]:
                 membership_add(
                     acting_user=operator, organisation=organisation, email=email, role=role
                 )
+    _load_assets_and_procurement(operator)
     return sorted(_demo_emails())
+
+
+# (name, description, answers K/R/T/S, personal data) for Exempelstads kommun.
+ASSETS: tuple[tuple[str, str, tuple[int, int, int, int], dict[str, Any]], ...] = (
+    (
+        "Personalsystem (HR och lön)",
+        "Anställningar, löner, sjukfrånvaro och rehabilitering för kommunens anställda.",
+        (3, 2, 2, 2),
+        {
+            "personal_data": True,
+            "sensitive_data": True,
+            "personnummer": True,
+            "protected_identities": "skyddad_folkbokforing",
+            "data_subjects": 4800,
+        },
+    ),
+    (
+        "Skolplattform",
+        "Närvaro, betyg och kontakt med vårdnadshavare.",
+        (2, 2, 3, 2),
+        {"personal_data": True, "personnummer": True, "children": True, "data_subjects": 12000},
+    ),
+    (
+        "Ekonomisystem",
+        "Leverantörsreskontra, fakturor och budget.",
+        (2, 3, 2, 2),
+        {"personal_data": True, "data_subjects": 900},
+    ),
+    ("Kommunens webbplats", "Publicerad information till invånare.", (0, 1, 1, 0), {}),
+    (
+        "Plan för civilt försvar",
+        "Säkerhetsskyddsklassificerad planering.",
+        (4, 3, 2, 3),
+        {},
+    ),
+)
+
+
+def _load_assets_and_procurement(operator: User) -> None:
+    catalogue_import_builtin()
+    catalogue = default_catalogue()
+    organisation = Organisation.objects.get(slug="exempelstad")
+    coordinator = User.objects.get(email="samordnare@exempelstad.test")
+    for name, description, levels, personal in ASSETS:
+        if Asset.objects.filter(organisation=organisation, name=name).exists():
+            continue
+        asset = asset_create(
+            acting_user=coordinator,
+            organisation=organisation,
+            name=name,
+            description=description,
+            owner=User.objects.get(email="systemagare@exempelstad.test"),
+        )
+        classification_create(
+            acting_user=coordinator,
+            asset=asset,
+            answers=dict(zip(ASPECTS, levels, strict=True)),
+            levels={},
+            reasons={},
+            **personal,
+        )
+    if catalogue is None or Procurement.objects.filter(organisation=organisation).exists():
+        return
+    officer = User.objects.get(email="upphandlare@exempelstad.test")
+    procurement_create(
+        acting_user=officer,
+        organisation=organisation,
+        name="Upphandling av HR- och lönesystem",
+        reference="KS 2026/0412",
+        procedure="oppet",
+        officer=officer,
+        catalogue=catalogue,
+        assets=[Asset.objects.get(organisation=organisation, name=ASSETS[0][0])],
+    )

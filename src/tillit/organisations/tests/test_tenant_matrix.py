@@ -9,8 +9,10 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tillit.catalogue.models import Requirement
 from tillit.conftest import Personas
 from tillit.organisations.models import Membership
+from tillit.procurement.services import adjustment_set, procurement_create, tender_create
 from tillit.testing import make_asset, make_catalogue
 
 
@@ -22,23 +24,50 @@ def _org_routes() -> list[str]:
     return names
 
 
-def _kwargs(personas: Personas, name: str) -> dict[str, Any]:
-    pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
-    objects = {
+def _objects_of_a(personas: Personas) -> dict[str, Any]:
+    """One object of organisation A for every kind of URL argument."""
+    catalogue = make_catalogue()
+    asset = make_asset(personas.org_a, confidentiality=2)
+    procurement = procurement_create(
+        acting_user=personas.admin_a,
+        organisation=personas.org_a,
+        name="P",
+        reference="1",
+        procedure="oppet",
+        officer=None,
+        catalogue=catalogue,
+        assets=[asset],
+    )
+    requirement = Requirement.objects.get(catalogue=catalogue, key="T-BASE-01")
+    adjustment = adjustment_set(
+        acting_user=personas.admin_a,
+        procurement=procurement,
+        requirement=requirement,
+        action="downgrade",
+        justification="test",
+    )
+    tender = tender_create(acting_user=personas.admin_a, procurement=procurement, tenderer="T")
+    return {
         "membership": Membership.objects.get(user=personas.reader_a).pk,
-        "asset": make_asset(personas.org_a).pk,
-        "requirement": make_catalogue().requirements.first().pk,  # type: ignore[union-attr]
+        "asset": asset.pk,
+        "requirement": requirement.pk,
+        "procurement": procurement.pk,
+        "adjustment": adjustment.pk,
+        "tender": tender.pk,
+        "fmt": "pdf",
     }
-    missing = set(pattern) - {"org"} - set(objects)
-    assert not missing, f"route {name} takes {missing}: add an object of organisation A here"
-    return {key: objects[key] for key in pattern if key != "org"}
 
 
 def test_other_organisations_and_outsiders_get_404(personas: Personas) -> None:
+    objects = _objects_of_a(personas)
     routes = _org_routes()
     assert len(routes) >= 5
     for name in routes:
-        url = reverse(name, kwargs={"org": "org-a"} | _kwargs(personas, name))
+        pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+        missing = set(pattern) - {"org"} - set(objects)
+        assert not missing, f"route {name} takes {missing}: add an object of organisation A"
+        kwargs = {key: objects[key] for key in pattern if key != "org"}
+        url = reverse(name, kwargs=kwargs | {"org": "org-a"})
         for user in (personas.coordinator_b, personas.outsider):
             client = personas.client(user)
             # 405 (wrong method) says nothing about the organisation; one method must reach

@@ -5,8 +5,11 @@ from django.core.management import call_command
 
 from tillit.accounts.models import User
 from tillit.audit.chain import verify_chain
+from tillit.classification.models import Asset
 from tillit.organisations.models import Membership, Organisation, OrganisationKind
 from tillit.organisations.roles import Role
+from tillit.procurement.models import Procurement
+from tillit.procurement.selectors import annex_content, procurement_profile
 from tillit.web.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +33,21 @@ def test_demo_is_idempotent_and_covers_every_type_and_role(
     assert user.check_password(DEMO_PASSWORD)
     assert "admin@exempelstad.test" in capsys.readouterr().out
     assert verify_chain().ok
+
+
+def test_demo_has_classified_assets_and_a_procurement() -> None:
+    call_command("demo")
+    hr = Asset.objects.get(name="Personalsystem (HR och lön)")
+    assert hr.current is not None
+    assert hr.current.sensitive_data
+    assert hr.current.personnummer
+    assert hr.current.protected_identities == "skyddad_folkbokforing"
+    assert hr.current.confidentiality == 3
+    assert Asset.objects.get(name="Plan för civilt försvar").current.security_protection  # type: ignore[union-attr]
+    procurement = Procurement.objects.get(reference="KS 2026/0412")
+    assert list(procurement.assets.all()) == [hr]
+    assert procurement_profile(procurement).ready
+    assert len(annex_content(procurement, "sv").requirements) >= 30
 
 
 def test_demo_reset_starts_over_and_keeps_other_data() -> None:
