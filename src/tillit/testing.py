@@ -109,6 +109,26 @@ def make_catalogue(
     return catalogue
 
 
+def plain_requirements(count: int, applies_when: Any = True) -> list[dict[str, Any]]:
+    """Requirement entries for make_catalogue(requirements=...), T-MANY-00 onwards."""
+    text = {"sv": "Text", "en": "Text"}
+    return [
+        {
+            "id": f"T-MANY-{index:02d}",
+            "area": "general",
+            "title": text,
+            "ska": text,
+            "ar": text,
+            "motive": text,
+            "verification": text,
+            "references": {"iso27001_2022": ["A.5.1"], "gdpr": ["32"]},
+            "applies_when": applies_when,
+            "ska_when": False,
+        }
+        for index in range(count)
+    ]
+
+
 def make_asset(organisation: Organisation, name: str = "", **classification: Any) -> Asset:
     """An asset; classified (with the given levels and facts) when any are given."""
     asset = Asset.objects.create(

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.db import connection, models, transaction
@@ -11,6 +12,8 @@ from django.utils import timezone
 from tillit.accounts.models import User
 from tillit.audit.chain import GENESIS, row_hash
 from tillit.audit.models import AuditEvent
+
+M = TypeVar("M", bound=models.Model)
 
 # Any constant will do: every writer of the audit chain takes the same PostgreSQL advisory lock,
 # so two processes never chain onto the same previous row.
@@ -73,3 +76,35 @@ def audit_record(
         "changes": changes,
     }
     return AuditEvent.objects.create(hash=row_hash(**fields), **fields)
+
+
+def audited_update(
+    *,
+    acting_user: User,
+    instance: M,
+    editable: list[str],
+    values: dict[str, Any],
+    validate: Callable[[M], None],
+    action: str,
+    organisation_id: UUID,
+) -> M:
+    """Set editable fields, validate, save only what changed and record it (nothing if nothing
+    changed). Call inside the service's transaction."""
+    unknown = values.keys() - set(editable)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    before = snapshot(instance, editable)
+    for field, value in values.items():
+        setattr(instance, field, value)
+    validate(instance)
+    changes = diff(before, snapshot(instance, editable))
+    if changes:
+        instance.save(update_fields=list(changes))
+        audit_record(
+            actor=acting_user,
+            organisation_id=organisation_id,
+            action=action,
+            obj=instance,
+            changes=changes,
+        )
+    return instance

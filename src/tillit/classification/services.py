@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
-from tillit.audit.services import audit_record, diff, snapshot
+from tillit.audit.services import audit_record, audited_update, diff, snapshot
 from tillit.catalogue.rules import ASPECTS, Facts
 from tillit.classification.models import Asset, Classification, ProtectedIdentities
 from tillit.classification.questions import suggest
@@ -68,23 +68,15 @@ def asset_create(
 
 @transaction.atomic
 def asset_update(*, acting_user: User, asset: Asset, **values: Any) -> Asset:
-    before = snapshot(asset, ASSET_FIELDS)
-    for field, value in values.items():
-        if field not in ASSET_FIELDS:
-            raise TypeError(f"Not editable: {field}")
-        setattr(asset, field, value)
-    _check_asset(asset)
-    changes = diff(before, snapshot(asset, ASSET_FIELDS))
-    if changes:
-        asset.save(update_fields=list(changes))
-        audit_record(
-            actor=acting_user,
-            organisation_id=asset.organisation_id,
-            action="asset.update",
-            obj=asset,
-            changes=changes,
-        )
-    return asset
+    return audited_update(
+        acting_user=acting_user,
+        instance=asset,
+        editable=ASSET_FIELDS,
+        values=values,
+        validate=_check_asset,
+        action="asset.update",
+        organisation_id=asset.organisation_id,
+    )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

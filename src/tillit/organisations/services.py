@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
-from tillit.audit.services import audit_record, diff, snapshot
+from tillit.audit.services import audit_record, audited_update, diff, snapshot
 from tillit.lib.orgnr import normalise_orgnr
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
@@ -73,24 +73,15 @@ def organisation_create(
 def organisation_update(
     *, acting_user: User, organisation: Organisation, **values: str
 ) -> Organisation:
-    unknown = values.keys() - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    before = snapshot(organisation, ORGANISATION_FIELDS)
-    for field, value in values.items():
-        setattr(organisation, field, value)
-    _validate_organisation(organisation)
-    changes = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
-    if changes:
-        organisation.save(update_fields=list(changes))
-        audit_record(
-            actor=acting_user,
-            organisation_id=organisation.id,
-            action="organisation.update",
-            obj=organisation,
-            changes=changes,
-        )
-    return organisation
+    return audited_update(
+        acting_user=acting_user,
+        instance=organisation,
+        editable=ORGANISATION_FIELDS,
+        values=values,
+        validate=_validate_organisation,
+        action="organisation.update",
+        organisation_id=organisation.id,
+    )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tillit.catalogue.models import Requirement
 from tillit.conftest import Personas
-from tillit.testing import make_catalogue
+from tillit.testing import make_catalogue, plain_requirements
 
 
 def test_filter_by_reference(personas: Personas) -> None:
@@ -65,24 +65,7 @@ def test_query_count_does_not_grow_with_requirements(personas: Personas) -> None
     url = f"/o/org-a/catalogue/?catalogue={catalogue.pk}"
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    text = {"sv": "Text", "en": "Text"}
-    bigger = make_catalogue(
-        requirements=[
-            {
-                "id": f"T-MANY-{index:02d}",
-                "area": "general",
-                "title": text,
-                "ska": text,
-                "ar": text,
-                "motive": text,
-                "verification": text,
-                "references": {"iso27001_2022": ["A.5.1"], "gdpr": ["32"]},
-                "applies_when": True,
-                "ska_when": False,
-            }
-            for index in range(20)
-        ]
-    )
+    bigger = make_catalogue(requirements=plain_requirements(20))
     with CaptureQueriesContext(connection) as many:
         response = client.get(f"/o/org-a/catalogue/?catalogue={bigger.pk}")
     assert "T-MANY-19" in response.content.decode()

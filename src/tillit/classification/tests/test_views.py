@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tillit.classification.models import Asset, Classification
 from tillit.conftest import Personas
-from tillit.testing import make_asset, make_catalogue
+from tillit.testing import make_asset, make_catalogue, plain_requirements
 
 FORM: dict[str, Any] = {
     "confidentiality_answer": "2",
@@ -112,22 +112,7 @@ def test_asset_detail_query_count_does_not_grow_with_requirements(personas: Pers
     client = personas.client(personas.admin_a)
     with CaptureQueriesContext(connection) as few:
         client.get(f"/o/org-a/assets/{asset.pk}/")
-    text = {"sv": "Text", "en": "Text"}
-    many_requirements = [
-        {
-            "id": f"T-MANY-{index:02d}",
-            "area": "general",
-            "title": text,
-            "ska": text,
-            "ar": text,
-            "motive": text,
-            "verification": text,
-            "references": {"iso27001_2022": ["A.5.1"], "gdpr": ["32"]},
-            "applies_when": True,
-            "ska_when": False,
-        }
-        for index in range(12)
-    ]
+    many_requirements = plain_requirements(12)
     make_catalogue(requirements=many_requirements)  # the newer catalogue becomes the default
     with CaptureQueriesContext(connection) as many:
         response = client.get(f"/o/org-a/assets/{asset.pk}/")
