@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _document_keys() -> list[str]:
+    """Fernet keys for documents at rest, newest first (comma-separated, for rotation)."""
+    keys = [key.strip() for key in envsecret("DOCUMENT_KEYS").split(",") if key.strip()]
+    if keys:
+        return keys
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DOCUMENT_KEYS (or DOCUMENT_KEYS_FILE) must be set when TILLIT_ENV=production; "
+            "make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    path = VAR_DIR / "document_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+DOCUMENT_KEYS = _document_keys()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when TILLIT_ENV=production")
@@ -60,6 +83,8 @@ INSTALLED_APPS = [
     "tillit.catalogue",
     "tillit.classification",
     "tillit.procurement",
+    "tillit.documents",
+    "tillit.suppliers",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,7 +226,10 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(envstr("TILLIT_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads larger than this stay on disk (in the temporary folder) while they are checked.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 # E-mail: console in development, SMTP in production.
 EMAIL_BACKEND = envstr(

@@ -15,6 +15,7 @@ PRODUCTION = {
     "SECRET_KEY": "x7#kP2!vQ9zL4mN8wR1tY6uE3oI5pA0sD-fG7hJ2kL9zX4cV1bN6mQ8wE3rT5yU0",
     "ALLOWED_HOSTS": "tillit.example.se",
     "DATABASE_URL": "sqlite:///:memory:",
+    "DOCUMENT_KEYS": "q2Z0aG9yc2UtYmF0dGVyeS1zdGFwbGUtY29ycmVjdDE=",
 }
 
 
@@ -47,6 +48,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
     ("env", "message"),
     [
         ({"TILLIT_DEMO": "1"}, "TILLIT_DEMO cannot be used"),
+        ({"DOCUMENT_KEYS": ""}, "DOCUMENT_KEYS (or DOCUMENT_KEYS_FILE) must be set"),
         ({"DEBUG": "1"}, "DEBUG must be off"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
         ({"TILLIT_ENV": "staging"}, "TILLIT_ENV must be one of"),

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from tillit.accounts.models import User
+from tillit.audit.services import audit_record, diff
+from tillit.documents import storage
+from tillit.documents.models import Document
+from tillit.documents.validation import content_type_for, safe_name
+from tillit.organisations.models import Organisation
+
+
+@transaction.atomic
+def document_store(
+    *, acting_user: User, organisation: Organisation, upload: UploadedFile
+) -> Document:
+    """Validate an upload and store it encrypted. Raises ValidationError for a refused file."""
+    name = safe_name(upload.name or "")
+    content = upload.read()
+    content_type = content_type_for(name, content)
+    document = Document(
+        organisation=organisation,
+        name=name,
+        content_type=content_type,
+        size=len(content),
+        uploaded_by=acting_user,
+    )
+    document.sha256 = storage.write_encrypted(document.storage_name, content)
+    try:
+        document.save()
+        audit_record(
+            actor=acting_user,
+            organisation_id=organisation.id,
+            action="document.upload",
+            obj=document,
+            changes=diff({}, {"name": name, "size": len(content), "sha256": document.sha256}),
+        )
+    except Exception:
+        # Leave no encrypted file behind without its row.
+        storage.delete(document.storage_name)
+        raise
+    return document
+
+
+def document_content(document: Document) -> bytes:
+    return storage.read_decrypted(document.storage_name, document.sha256)
