@@ -23,6 +23,7 @@ class OrganisationForm(forms.Form):
     )
     security_email = forms.EmailField(
         label=_("E-mail to the security function"),
+        required=False,
         help_text=_("Incident notifications and reminders go here."),
     )
 

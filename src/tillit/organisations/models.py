@@ -36,7 +36,7 @@ class Organisation(models.Model):
     nis2 = models.CharField(
         _("cybersecurity act (NIS2)"), max_length=10, choices=Nis2Category.choices
     )
-    security_email = models.EmailField(_("security function e-mail"))
+    security_email = models.EmailField(_("security function e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
