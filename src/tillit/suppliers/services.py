@@ -88,7 +88,7 @@ def supplier_get_or_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the supplier's name.")})
-    supplier = Supplier.objects.create(name=name, country=identity.get("country", "SE"), **identity)
+    supplier = Supplier.objects.create(name=name, **({"country": "SE"} | identity))
     audit_record(
         actor=acting_user,
         organisation_id=None,

@@ -22,6 +22,7 @@ from tillit.organisations.roles import Role
 from tillit.organisations.services import membership_add, organisation_create
 from tillit.procurement.models import Procurement
 from tillit.procurement.services import procurement_create
+from tillit.web.demo_suppliers import load_suppliers, reset_suppliers
 
 DEMO_PASSWORD = "tillit-demo-2026"  # noqa: S105 -- published on purpose; demo mode only
 OPERATOR_EMAIL = "operator@tillit.test"
@@ -108,6 +109,7 @@ def _demo_emails() -> set[str]:
 def demo_reset() -> None:
     Organisation.objects.filter(orgnr__in=[org.orgnr for org in ORGANISATIONS]).delete()
     User.objects.filter(email__in=_demo_emails()).delete()
+    reset_suppliers()
 
 
 @transaction.atomic
@@ -142,6 +144,7 @@ def demo_load() -> list[str]:
                     acting_user=operator, organisation=organisation, email=email, role=role
                 )
     _load_assets_and_procurement(operator)
+    load_suppliers()
     return sorted(_demo_emails())
 
 

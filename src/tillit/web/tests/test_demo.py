@@ -10,6 +10,8 @@ from tillit.organisations.models import Membership, Organisation, OrganisationKi
 from tillit.organisations.roles import Role
 from tillit.procurement.models import Procurement
 from tillit.procurement.selectors import annex_content, procurement_profile
+from tillit.suppliers.models import Contract, Supplier
+from tillit.suppliers.selectors import flatten, subprocessor_tree
 from tillit.web.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def test_demo_is_idempotent_and_covers_every_type_and_role(
 
 def test_demo_has_classified_assets_and_a_procurement() -> None:
     call_command("demo")
-    hr = Asset.objects.get(name="Personalsystem (HR och lön)")
+    hr = Asset.objects.get(organisation__slug="exempelstad", name="Personalsystem (HR och lön)")
     assert hr.current is not None
     assert hr.current.sensitive_data
     assert hr.current.personnummer
@@ -48,6 +50,25 @@ def test_demo_has_classified_assets_and_a_procurement() -> None:
     assert list(procurement.assets.all()) == [hr]
     assert procurement_profile(procurement).ready
     assert len(annex_content(procurement, "sv").requirements) >= 30
+
+
+def test_demo_has_a_supplier_like_miljodata() -> None:
+    call_command("demo")
+    supplier = Supplier.objects.get(orgnr="556677-8899")
+    customers = Contract.objects.filter(supplier=supplier).values_list(
+        "organisation__slug", flat=True
+    )
+    assert len(set(customers)) == 4
+    (hosting,) = [node.link.subprocessor for node in subprocessor_tree(supplier)]
+    chain = flatten(subprocessor_tree(supplier))
+    assert [node.link.subprocessor.country for node in chain] == ["SE", "US"]
+    assert hosting.name == "Norrdrift Hosting AB"
+    protected = Asset.objects.filter(
+        contracts__supplier=supplier, current__protected_identities__in=["fingerade"]
+    )
+    assert protected.exists()
+    call_command("demo")
+    assert Contract.objects.filter(supplier=supplier).count() == 4
 
 
 def test_demo_reset_starts_over_and_keeps_other_data() -> None:
