@@ -4,6 +4,7 @@ tenant boundary (who may see what in organisation A, and that B and outsiders ma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +16,16 @@ from tillit.organisations.roles import Role
 from tillit.testing import make_member, make_organisation, make_user
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: Any) -> None:
+def _fast_and_isolated(settings: Any, _media_root: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded documents go to a temporary folder, never to var/media.
+    settings.MEDIA_ROOT = str(_media_root)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.TILLIT_DEMO = False
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tillit.procurement",
     "tillit.documents",
     "tillit.suppliers",
+    "tillit.imports",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -17,6 +17,8 @@ from tillit.classification.services import classification_create
 from tillit.lib.orgnr import luhn_check_digit
 from tillit.organisations.models import Membership, Nis2Category, Organisation, OrganisationKind
 from tillit.organisations.roles import Role
+from tillit.suppliers.models import Contract, Supplier
+from tillit.suppliers.services import contract_create, supplier_get_or_create
 
 PASSWORD = "correct-horse-battery-staple"
 _sequence = itertools.count(1)
@@ -146,3 +148,32 @@ def make_asset(organisation: Organisation, name: str = "", **classification: Any
         )
         asset.refresh_from_db()
     return asset
+
+
+def make_supplier(name: str = "", *, country: str = "SE", **identity: str) -> Supplier:
+    """A supplier new to the instance: Swedish with a valid orgnr unless a country is given."""
+    number = next(_sequence)
+    if country == "SE":
+        identity.setdefault("orgnr", make_orgnr())
+    else:
+        identity.setdefault("registration_number", f"REG-{number}")
+    supplier, _created = supplier_get_or_create(
+        acting_user=None, name=name or f"Supplier {number}", country=country, **identity
+    )
+    return supplier
+
+
+def make_contract(
+    organisation: Organisation,
+    supplier: Supplier | None = None,
+    assets: list[Asset] | None = None,
+    **values: Any,
+) -> Contract:
+    """A contract (which also makes the supplier one of the organisation's)."""
+    return contract_create(
+        acting_user=make_user(),
+        organisation=organisation,
+        supplier=supplier or make_supplier(),
+        assets=assets or [],
+        **({"service": f"Service {next(_sequence)}"} | values),
+    )

@@ -5,8 +5,10 @@ from django.urls import include, path
 from tillit.audit import views as audit_views
 from tillit.catalogue import views as catalogue_views
 from tillit.classification import views as classification_views
+from tillit.imports import urls as import_urls
 from tillit.organisations import views as organisation_views
 from tillit.procurement import views as procurement_views
+from tillit.suppliers import urls as supplier_urls
 from tillit.web import views as web_views
 
 organisation_patterns = [
@@ -65,12 +67,16 @@ organisation_patterns = [
         procurement_views.tender_answers,
         name="tender-answers",
     ),
+    *import_urls.organisation_patterns,
     path("catalogue/", catalogue_views.catalogue_browse, name="catalogue"),
     path(
         "catalogue/<uuid:requirement>/",
         catalogue_views.requirement_detail,
         name="requirement-detail",
     ),
+    # Appended rather than included, so each route is a direct entry (the tenant matrix test
+    # walks these).
+    *supplier_urls.organisation_patterns,
 ]
 
 urlpatterns = [
@@ -81,6 +87,7 @@ urlpatterns = [
         organisation_views.operator_organisations,
         name="operator-organisations",
     ),
+    path("operator/", include(import_urls.operator_patterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -45,3 +48,23 @@ def document_store(
 
 def document_content(document: Document) -> bytes:
     return storage.read_decrypted(document.storage_name, document.sha256)
+
+
+@contextmanager
+def document_stored(
+    *, acting_user: User, organisation: Organisation, upload: UploadedFile | None
+) -> Iterator[Document | None]:
+    """Store an upload (if there is one) for a write that refers to it, in one transaction.
+
+    If the write inside the block fails, neither the row nor the encrypted file is left behind.
+    """
+    if upload is None:
+        yield None
+        return
+    with transaction.atomic():
+        document = document_store(acting_user=acting_user, organisation=organisation, upload=upload)
+        try:
+            yield document
+        except BaseException:
+            storage.delete(document.storage_name)
+            raise

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from tillit.classification.models import Asset
+from tillit.classification.models import Asset, Classification, ProtectedIdentities
 from tillit.lib.countries import EU_EEA
 from tillit.organisations.models import Organisation
+from tillit.suppliers.gaps import Gap, holds_personal_data, supplier_gaps
 from tillit.suppliers.models import (
     Certificate,
     Contract,
     DataLocation,
+    PenTest,
     SubProcessor,
     Supplier,
 )
@@ -88,10 +91,18 @@ class ChainNode:
 
 def subprocessor_tree(supplier: Supplier) -> list[ChainNode]:
     """The supplier's sub-processors at every depth (up to MAX_CHAIN_DEPTH), one query a level."""
+    return subprocessor_trees([supplier])[supplier.pk]
+
+
+def subprocessor_trees(suppliers: Iterable[Supplier]) -> dict[UUID, list[ChainNode]]:
+    """subprocessor_tree() of several suppliers at once, still one query a level."""
+    roots = {supplier.pk for supplier in suppliers}
     by_supplier: dict[UUID, list[SubProcessor]] = {}
-    frontier = {supplier.pk}
-    seen = {supplier.pk}
+    frontier = set(roots)
+    seen = set(roots)
     for _depth in range(MAX_CHAIN_DEPTH):
+        if not frontier:
+            break
         links = list(
             SubProcessor.objects.filter(supplier_id__in=frontier).select_related("subprocessor")
         )
@@ -99,9 +110,7 @@ def subprocessor_tree(supplier: Supplier) -> list[ChainNode]:
             by_supplier.setdefault(link.supplier_id, []).append(link)
         frontier = {link.subprocessor_id for link in links} - seen
         seen |= frontier
-        if not frontier:
-            break
-    return _build(supplier.pk, by_supplier, (supplier.pk,), 1)
+    return {root: _build(root, by_supplier, (root,), 1) for root in roots}
 
 
 def _build(
@@ -142,3 +151,119 @@ def supplier_filters(queryset: Any, **filters: object) -> Any:
     if q := str(filters.get("q") or "").strip():
         queryset = queryset.filter(Q(name__icontains=q) | Q(orgnr__icontains=q))
     return queryset
+
+
+def contracts_with_details(organisation: Organisation) -> QuerySet[Contract]:
+    """contracts_of() with what the gaps and the register read: assets with their current
+    classification, and where the data is."""
+    return contracts_of(organisation).prefetch_related(
+        Prefetch("assets", queryset=Asset.objects.select_related("current").order_by("name")),
+        "locations",
+    )
+
+
+def certificates_of(organisation: Organisation, supplier: Supplier) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(organisation=organisation, supplier=supplier).select_related(
+        "document"
+    )
+
+
+def pentests_of(organisation: Organisation, supplier: Supplier) -> QuerySet[PenTest]:
+    return PenTest.objects.filter(organisation=organisation, supplier=supplier).select_related(
+        "report"
+    )
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """The personal data of several assets together; its attributes are named as a
+    Classification's, so templates show it the same way."""
+
+    personal_data: bool
+    sensitive_data: bool
+    criminal_data: bool
+    personnummer: bool
+    children: bool
+    protected_identities: str
+    # The sum over the assets: the same person may be counted in more than one.
+    data_subjects: int
+
+
+def data_summary(classifications: Iterable[Classification]) -> DataSummary:
+    found = list(classifications)
+    ranks = list(ProtectedIdentities.values)
+    strongest = max(
+        (c.protected_identities for c in found if c.personal_data),
+        key=ranks.index,
+        default=ProtectedIdentities.NONE.value,
+    )
+    return DataSummary(
+        personal_data=any(c.personal_data for c in found),
+        sensitive_data=any(c.sensitive_data for c in found),
+        criminal_data=any(c.criminal_data for c in found),
+        personnummer=any(c.personnummer for c in found),
+        children=any(c.children for c in found),
+        protected_identities=strongest,
+        data_subjects=sum(c.data_subjects for c in found),
+    )
+
+
+@dataclass
+class SupplierOverview:
+    supplier: Supplier
+    criticality: int
+    contracts: list[Contract]
+    assets: list[Asset]
+    data: DataSummary
+    tree: list[ChainNode]
+    certificates: list[Certificate]
+    pentests: list[PenTest]
+    gaps: list[Gap]
+    today: dt.date
+    # Contracts whose assets hold personal data: these need a processor agreement.
+    personal_contracts: set[UUID]
+
+
+def supplier_overview(organisation: Organisation, supplier: Supplier) -> SupplierOverview:
+    """Everything the supplier page shows, in a fixed number of queries. The supplier should
+    come from suppliers_of() (for its criticality)."""
+    contracts = list(contracts_with_details(organisation).filter(supplier=supplier))
+    assets = {asset.pk: asset for contract in contracts for asset in contract.assets.all()}
+    served = sorted(assets.values(), key=lambda asset: asset.name)
+    certificates = list(certificates_of(organisation, supplier))
+    pentests = list(pentests_of(organisation, supplier))
+    criticality = int(getattr(supplier, "criticality", -1))
+    today = timezone.localdate()
+    return SupplierOverview(
+        supplier=supplier,
+        criticality=criticality,
+        contracts=contracts,
+        assets=served,
+        data=data_summary(asset.current for asset in served if asset.current is not None),
+        tree=subprocessor_tree(supplier),
+        certificates=certificates,
+        pentests=pentests,
+        gaps=supplier_gaps(
+            contracts=contracts,
+            certificates=certificates,
+            pentests=pentests,
+            criticality=criticality,
+            today=today,
+        ),
+        today=today,
+        personal_contracts={c.pk for c in contracts if holds_personal_data(c)},
+    )
+
+
+def personal_data_assets(organisation: Organisation) -> QuerySet[Asset]:
+    """The organisation's assets whose current classification records personal data, with
+    their contracts: the rows of the processing register."""
+    contracts = Contract.objects.filter(organisation=organisation).select_related(
+        "supplier", "processor_agreement"
+    )
+    return (
+        Asset.objects.filter(organisation=organisation, current__personal_data=True)
+        .select_related("current")
+        .prefetch_related(Prefetch("contracts", queryset=contracts), "contracts__locations")
+        .order_by("name")
+    )

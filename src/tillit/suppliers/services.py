@@ -60,7 +60,7 @@ def supplier_identity(
         try:
             return {"orgnr": normalise_orgnr(orgnr or "")}
         except ValidationError as exc:
-            raise ValidationError({"orgnr": exc.messages}) from None
+            raise ValidationError({"orgnr": exc.error_list}) from None
     registration_number = (registration_number or "").strip()
     if not registration_number:
         raise ValidationError(
@@ -336,9 +336,10 @@ def certificate_add(
         valid_until=valid_until,
         document=document,
     )
-    certificate.full_clean(exclude=["organisation", "supplier", "document"])
+    # Checked first: full_clean() would report the database constraint in words of its own.
     if valid_until < valid_from:
         raise ValidationError({"valid_until": _("A certificate cannot expire before it is valid.")})
+    certificate.full_clean(exclude=["organisation", "supplier", "document"])
     certificate.save()
     relation_ensure(organisation, supplier)
     audit_record(

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='security_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='security function e-mail'),
+            model_name="organisation",
+            name="security_email",
+            field=models.EmailField(
+                blank=True, max_length=254, verbose_name="security function e-mail"
+            ),
         ),
     ]

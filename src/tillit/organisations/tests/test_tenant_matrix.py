@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tillit.catalogue.models import Requirement
 from tillit.conftest import Personas
+from tillit.documents.services import document_store
 from tillit.organisations.models import Membership
 from tillit.procurement.services import adjustment_set, procurement_create, tender_create
-from tillit.testing import make_asset, make_catalogue
+from tillit.testing import make_asset, make_catalogue, make_contract
 
 
 def _org_routes() -> list[str]:
@@ -47,6 +49,12 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
         justification="test",
     )
     tender = tender_create(acting_user=personas.admin_a, procurement=procurement, tenderer="T")
+    contract = make_contract(personas.org_a, assets=[asset])
+    document = document_store(
+        acting_user=personas.admin_a,
+        organisation=personas.org_a,
+        upload=SimpleUploadedFile("avtal.pdf", b"%PDF-1.7 test"),
+    )
     return {
         "membership": Membership.objects.get(user=personas.reader_a).pk,
         "asset": asset.pk,
@@ -54,7 +62,11 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
         "procurement": procurement.pk,
         "adjustment": adjustment.pk,
         "tender": tender.pk,
+        "supplier": contract.supplier.pk,
+        "contract": contract.pk,
+        "document": document.pk,
         "fmt": "pdf",
+        "kind": "contracts",  # an import template
     }
 
 

@@ -6,7 +6,6 @@ The small helpers at the top are shared with the evaluation document.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
 import docx
@@ -18,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table
 
+from tillit.lib.spreadsheet import xml_text
 from tillit.procurement.content import Annex, AnnexRequirement
 from tillit.procurement.documents.labels import (
     BASIS_COLUMNS,
@@ -27,12 +27,9 @@ from tillit.procurement.documents.labels import (
     locale_code,
 )
 
-# Characters XML 1.0 forbids; lxml refuses them, and text pasted from Word carries some (\x0b).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    return _NOT_XML.sub(" ", text)
+# Characters XML 1.0 forbids are blanked: lxml refuses them, and text pasted from Word carries
+# some (\x0b).
+clean = xml_text
 
 
 def new_document(*, title: str, language: str, author: str) -> Document:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from tillit.lib.spreadsheet import safe_cell
 from tillit.procurement.content import Evaluation, TenderResult
 from tillit.procurement.documents.annex_docx import (
     add_key_value_table,
@@ -19,20 +20,6 @@ from tillit.procurement.documents.annex_docx import (
 )
 from tillit.procurement.documents.annex_pdf import html_to_pdf
 from tillit.procurement.documents.labels import label, labels_for, yes_no
-
-# A spreadsheet treats text starting with these as a formula (OWASP "CSV injection"; tab and
-# carriage return included as OWASP advises).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """Text that no spreadsheet will evaluate: formula-like text gets a leading quote.
-
-    Characters XML forbids are blanked too, since openpyxl refuses them.
-    """
-    text = clean(value)
-    # Leading blanks are checked past too: some spreadsheets trim them on import.
-    return f"'{text}" if text.lstrip(" ").startswith(_FORMULA_STARTS) else text
 
 
 def _failed(result: TenderResult) -> str:

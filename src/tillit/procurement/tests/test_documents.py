@@ -29,7 +29,6 @@ from tillit.procurement.documents.evaluation import (
     render_evaluation_docx,
     render_evaluation_pdf,
     render_evaluation_xlsx,
-    safe_cell,
 )
 from tillit.procurement.documents.labels import LABELS, label
 
@@ -403,25 +402,6 @@ def test_evaluation_survives_control_characters(evaluation: Evaluation) -> None:
     assert "Rad bruten" in _pdf_text(render_evaluation_pdf(evaluation))
     workbook = openpyxl.load_workbook(io.BytesIO(render_evaluation_xlsx(evaluation)))
     assert workbook.worksheets[0]["A2"].value == "Rad bruten  AB"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+46 8 123", "'+46 8 123"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("Säker Lön AB", "Säker Lön AB"),
-        ("a=b", "a=b"),
-        ("", ""),
-        ("\x01=1", "' =1"),
-        (" -1", "' -1"),
-    ],
-)
-def test_safe_cell(value: str, expected: str) -> None:
-    assert safe_cell(value) == expected
 
 
 def test_labels_exist_in_both_languages() -> None:

@@ -15,6 +15,8 @@ from tillit.catalogue.rules import Reason
 from tillit.catalogue.selectors import ProfileEntry
 from tillit.catalogue.selectors import reason_text as _reason_text
 from tillit.classification.questions import QUESTIONS
+from tillit.lib.countries import country_name as _country_name
+from tillit.lib.countries import is_eu_eea
 
 register = template.Library()
 
@@ -59,3 +61,14 @@ def query_with(query: QueryDict, **changes: Any) -> str:
     for key, value in changes.items():
         updated[key] = value
     return updated.urlencode()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """SE → 'Sverige' (in the active language)."""
+    return _country_name(code) if code else ""
+
+
+@register.filter
+def outside_eu_eea(code: str) -> bool:
+    return bool(code) and not is_eu_eea(code)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from tillit.imports.tests.conftest import World
+from tillit.imports.tests.files import CONTRACT_COLUMNS, counts, csv_bytes, run, where
+from tillit.suppliers.models import Contract, DataLocation, ProcessorAgreement, SupplierRelation
+
+
+def _file(world: World, *rows: list[str]) -> bytes:
+    return csv_bytes([CONTRACT_COLUMNS, *rows])
+
+
+def _row(world: World, **values: str) -> list[str]:
+    row = {
+        "organisation_orgnr": world.orgnr,
+        "supplier_orgnr": "556677-8899",
+        "system_name": "Personalsystem",
+        "start": "2024-01-01",
+        "end": "2027-12-31",
+        "dpa_signed": "2024-01-15",
+        "data_locations": "SE;FI",
+        "incident_notice_hours": "24",
+    } | values
+    return [row[column] for column in CONTRACT_COLUMNS]
+
+
+def test_a_contract_is_created_with_its_agreement_locations_and_supplier(world: World) -> None:
+    org_a = world.personas.org_a
+    result = run("contracts", _file(world, _row(world)), organisation=org_a)
+    assert result.ok, result.errors
+    assert (result.rows, result.created, result.updated, result.unchanged) == (1, 1, 0, 0)
+    contract = Contract.objects.get(organisation=org_a)
+    assert contract.supplier == world.supplier
+    assert contract.service == "Personalsystem"
+    assert list(contract.assets.all()) == [world.system]
+    assert (contract.start, contract.end) == (dt.date(2024, 1, 1), dt.date(2027, 12, 31))
+    assert contract.incident_notice_hours == 24
+    agreement = ProcessorAgreement.objects.get(contract=contract)
+    assert agreement.signed_on == dt.date(2024, 1, 15)
+    assert agreement.gaps == list("abcdefgh")
+    assert sorted(contract.locations.values_list("country", flat=True)) == ["FI", "SE"]
+    assert SupplierRelation.objects.filter(organisation=org_a, supplier=world.supplier).exists()
+
+
+def test_reimporting_the_same_file_changes_nothing(world: World) -> None:
+    content = _file(world, _row(world))
+    run("contracts", content, organisation=world.personas.org_a)
+    before = counts()
+    result = run("contracts", content, organisation=world.personas.org_a)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert counts() == before
+
+
+def test_a_changed_row_updates_the_contract_and_keeps_the_checklist(world: World) -> None:
+    org_a = world.personas.org_a
+    run("contracts", _file(world, _row(world)), organisation=org_a)
+    agreement = ProcessorAgreement.objects.get()
+    agreement.covers_a = True
+    agreement.save(update_fields=["covers_a"])
+    kept = DataLocation.objects.get(country="SE")
+    changed = _row(
+        world,
+        end="2028-06-30",
+        dpa_signed="2024-02-01",
+        data_locations="SE;US",
+        incident_notice_hours="",
+    )
+    result = run("contracts", _file(world, changed), organisation=org_a)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    contract = Contract.objects.get()
+    assert contract.end == dt.date(2028, 6, 30)
+    assert contract.incident_notice_hours is None
+    agreement.refresh_from_db()
+    assert agreement.signed_on == dt.date(2024, 2, 1)
+    assert agreement.covers_a
+    assert sorted(contract.locations.values_list("country", flat=True)) == ["SE", "US"]
+    assert DataLocation.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_third_country_is_accepted_without_a_transfer_mechanism(world: World) -> None:
+    row = _row(world, data_locations="US")
+    result = run("contracts", _file(world, row), organisation=world.personas.org_a)
+    assert result.ok
+    assert DataLocation.objects.get().transfer_mechanism == ""
+
+
+def test_an_empty_dpa_cell_leaves_the_agreement_alone(world: World) -> None:
+    org_a = world.personas.org_a
+    run("contracts", _file(world, _row(world)), organisation=org_a)
+    result = run("contracts", _file(world, _row(world, dpa_signed="")), organisation=org_a)
+    assert result.unchanged == 1
+    assert ProcessorAgreement.objects.get().signed_on == dt.date(2024, 1, 15)
+
+
+def test_a_foreign_supplier_is_named_by_country_and_registration_number(world: World) -> None:
+    row = _row(world, supplier_orgnr="us:DE-7781234")
+    result = run("contracts", _file(world, row), organisation=world.personas.org_a)
+    assert result.ok, result.errors
+    assert Contract.objects.get().supplier == world.foreign
+
+
+def test_every_bad_cell_of_every_row_is_reported(world: World) -> None:
+    before = counts()
+    rows = [
+        _row(world, start="2024-13-01", data_locations="SE;XX"),
+        _row(world, supplier_orgnr="556677-8898", system_name="Okänt system"),
+        _row(world, supplier_orgnr="556100-1008", end="2023-12-31", incident_notice_hours="-1"),
+    ]
+    result = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
+    assert where(result) == [
+        (2, "start", "date"),
+        (2, "data_locations", "country"),
+        (3, "supplier_orgnr", "orgnr_check_digit"),
+        (3, "system_name", "unknown_system"),
+        (4, "end", "end_before_start"),
+        (4, "incident_notice_hours", "integer"),
+    ]
+    assert counts() == before
+
+
+def test_a_row_repeating_another_is_refused(world: World) -> None:
+    rows = [_row(world), _row(world, end="2029-01-01")]
+    result = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
+    assert where(result) == [(3, "system_name", "duplicate_row")]
+    assert "Row 2" in result.errors[0].message

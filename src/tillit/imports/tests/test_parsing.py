@@ -1,0 +1,164 @@
+"""Reading CSV and XLSX files into rows, and what is refused before any row is looked at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl import Workbook
+
+from tillit.imports import parsing
+from tillit.imports.parsing import FileRefusedError, read_table
+from tillit.imports.tests.files import csv_bytes, rewrite_zip, xlsx_bytes
+
+
+def _refused(content: bytes, filename: str) -> list[tuple[int | None, str | None, str]]:
+    with pytest.raises(FileRefusedError) as caught:
+        read_table(content, filename)
+    return [(problem.row, problem.column, problem.code) for problem in caught.value.problems]
+
+
+def test_csv_with_bom_and_semicolons_as_swedish_excel_saves_it() -> None:
+    content = "\ufeffOrgnr; Name ;country\r\n556677-8899;Exempeldata;SE\r\n".encode()
+    table = read_table(content, "leverantörer.CSV")
+    assert table.headers == ["orgnr", "name", "country"]
+    assert table.rows == [(2, ["556677-8899", "Exempeldata", "SE"])]
+
+
+def test_csv_blank_rows_are_skipped_but_keep_their_numbers() -> None:
+    content = b'a,b\r\n1,"two\nlines"\r\n,\r\n\r\n3,4\r\n'
+    table = read_table(content, "f.csv")
+    assert table.rows == [(2, ["1", "two\nlines"]), (5, ["3", "4"])]
+
+
+def test_a_formula_looking_csv_cell_is_just_text() -> None:
+    table = read_table(csv_bytes([["name"], ['=HYPERLINK("x")'], ["+1"]]), "f.csv")
+    assert table.rows == [(2, ['=HYPERLINK("x")']), (3, ["+1"])]
+
+
+def test_latin_1_is_refused_with_the_row_of_the_first_bad_byte() -> None:
+    content = (
+        "orgnr,name,country\n556677-8899,Exempeldata,SE\n556100-1008,Norrdrift Hosting AB är,SE\n"
+    )
+    assert _refused(content.encode("latin-1"), "f.csv") == [(3, None, "encoding")]
+
+
+def test_utf_16_is_refused() -> None:
+    assert _refused("a,b\n1,2\n".encode("utf-16"), "f.csv") == [(None, None, "encoding")]
+
+
+def test_an_empty_file_and_a_file_without_header_are_refused() -> None:
+    assert _refused(b"", "f.csv") == [(None, None, "empty")]
+    assert _refused(b",,\n1,2,3\n", "f.csv") == [(1, None, "no_header")]
+
+
+def test_other_file_types_are_refused() -> None:
+    assert _refused(b"a,b\n", "f.xls") == [(None, None, "file_type")]
+    assert _refused(b"a,b\n", "f") == [(None, None, "file_type")]
+
+
+def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "MAX_BYTES", 10)
+    assert _refused(b"a,b\n1,2\n3,4\n", "f.csv") == [(None, None, "too_large")]
+
+
+def test_more_rows_than_allowed_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "MAX_ROWS", 2)
+    assert len(read_table(b"a\n1\n2\n", "f.csv").rows) == 2
+    assert _refused(b"a\n1\n2\n3\n", "f.csv") == [(None, None, "too_many_rows")]
+    assert _refused(xlsx_bytes([["a"], [1], [2], [3]]), "f.xlsx") == [(None, None, "too_many_rows")]
+
+
+def test_xlsx_values_become_text() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Start", "Hours", "Name", "Flag", "Empty"])
+    excel_date = dt.datetime(2024, 1, 31)  # noqa: DTZ001 (Excel's dates have no time zone)
+    sheet.append([excel_date, 24.0, " Exempel ", True, None])
+    sheet.append([dt.date(2025, 2, 1), 1.5, None, False, None])
+    # Text that looks like a formula, stored as text (as Excel does for '=1+1).
+    sheet["C3"].value = "=1+1 as text"
+    sheet["C3"].data_type = "s"
+    content = xlsx_bytes(workbook)
+    table = read_table(content, "f.xlsx")
+    assert table.headers == ["start", "hours", "name", "flag", "empty"]
+    assert table.rows == [
+        (2, ["2024-01-31", "24", "Exempel", "yes"]),
+        (3, ["2025-02-01", "1.5", "=1+1 as text", "no"]),
+    ]
+
+
+def test_xlsx_with_a_formula_is_refused_naming_row_and_column() -> None:
+    content = xlsx_bytes([["name", "hours"], ["A", 24], ["B", "=SUM(B2:B2)"]])
+    assert _refused(content, "f.xlsx") == [(3, "hours", "formula")]
+
+
+def test_xlsx_with_an_external_link_is_refused() -> None:
+    link = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships" r:id="rId1"/></externalLink>'
+    )
+    content = rewrite_zip(
+        xlsx_bytes([["name"], ["A"]]), {"xl/externalLinks/externalLink1.xml": link}
+    )
+    assert _refused(content, "f.xlsx") == [(None, None, "external_link")]
+
+
+def test_a_file_that_is_not_xlsx_but_named_so_is_refused() -> None:
+    assert _refused(b"orgnr,name\n1,2\n", "f.xlsx") == [(None, None, "not_xlsx")]
+    truncated = xlsx_bytes([["a"]])[:100]
+    assert _refused(truncated, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
+    content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/workbook.xml": b"<not xml"})
+    assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
+    content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/workbook.xml": b"<nonsense/>"})
+    assert _refused(content, "f.xlsx") == [(None, None, "empty")]
+
+
+def test_a_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "MAX_UNPACKED", 1000)
+    assert _refused(xlsx_bytes([["a"], ["x" * 2000]]), "f.xlsx") == [(None, None, "zip_bomb")]
+
+
+def test_openpyxl_parses_xml_through_defusedxml() -> None:
+    assert openpyxl.DEFUSEDXML is True
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>
+</worksheet>"""
+
+
+def test_an_xml_entity_bomb_in_a_sheet_is_refused_not_expanded() -> None:
+    content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS})
+    assert _refused(content, "f.xlsx") == [(None, None, "xml_entities")]
+
+
+def test_a_sheet_that_declares_too_small_a_size_is_read_to_its_end() -> None:
+    content = xlsx_bytes([["a"], ["1"], ["2"], ["3"]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(b'<dimension ref="A1:A4"/>', b'<dimension ref="A1:A2"/>')
+    assert b'ref="A1:A2"' in xml
+    table = read_table(rewrite_zip(content, {"xl/worksheets/sheet1.xml": xml}), "f.xlsx")
+    assert [row for _number, row in table.rows] == [["1"], ["2"], ["3"]]

@@ -1,0 +1,23 @@
+"""Import routes: organisation_patterns go under /o/<org>/, operator_patterns under /operator/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from tillit.imports import views
+
+organisation_patterns = [
+    path("import/", views.import_upload, name="import"),
+    path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/templates/<str:kind>.csv", views.import_template, name="import-template"),
+]
+
+operator_patterns = [
+    path("import/", views.operator_import, name="operator-import"),
+    path("import/confirm/", views.operator_import_confirm, name="operator-import-confirm"),
+    path(
+        "import/templates/<str:kind>.csv",
+        views.operator_import_template,
+        name="operator-import-template",
+    ),
+]
