@@ -99,10 +99,21 @@ def supplier_get_or_create(
     return supplier, True
 
 
-def relation_ensure(organisation: Organisation, supplier: Supplier) -> SupplierRelation:
-    relation, _created = SupplierRelation.objects.get_or_create(
+def relation_ensure(
+    *, acting_user: User | None, organisation: Organisation, supplier: Supplier
+) -> SupplierRelation:
+    """The organisation's relationship to the supplier; its creation is audited."""
+    relation, created = SupplierRelation.objects.get_or_create(
         organisation=organisation, supplier=supplier
     )
+    if created:
+        audit_record(
+            actor=acting_user,
+            organisation_id=organisation.id,
+            action="supplier.relation_create",
+            obj=relation,
+            changes=diff({}, {"supplier": supplier.identifier}),
+        )
     return relation
 
 
@@ -138,7 +149,7 @@ def contract_create(
     _check_contract(contract, assets)
     contract.save()
     contract.assets.set(assets)
-    relation_ensure(organisation, supplier)
+    relation_ensure(acting_user=acting_user, organisation=organisation, supplier=supplier)
     audit_record(
         actor=acting_user,
         organisation_id=organisation.id,
@@ -341,7 +352,7 @@ def certificate_add(
         raise ValidationError({"valid_until": _("A certificate cannot expire before it is valid.")})
     certificate.full_clean(exclude=["organisation", "supplier", "document"])
     certificate.save()
-    relation_ensure(organisation, supplier)
+    relation_ensure(acting_user=acting_user, organisation=organisation, supplier=supplier)
     audit_record(
         actor=acting_user,
         organisation_id=organisation.id,
@@ -375,7 +386,7 @@ def pentest_add(
     )
     pentest.full_clean(exclude=["organisation", "supplier", "report"])
     pentest.save()
-    relation_ensure(organisation, supplier)
+    relation_ensure(acting_user=acting_user, organisation=organisation, supplier=supplier)
     audit_record(
         actor=acting_user,
         organisation_id=organisation.id,

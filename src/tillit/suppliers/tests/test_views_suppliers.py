@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.suppliers.models import Supplier, SupplierRelation
 from tillit.suppliers.services import (
@@ -111,7 +112,13 @@ def test_add_a_swedish_supplier(personas: Personas) -> None:
     response = client.post(ADD, {"name": "Säker Lön AB", "country": "SE", "orgnr": "5560360793"})
     supplier = Supplier.objects.get(orgnr="556036-0793")
     assert response["Location"] == f"/o/org-a/suppliers/{supplier.pk}/"
-    assert SupplierRelation.objects.filter(organisation=personas.org_a, supplier=supplier).exists()
+    relation = SupplierRelation.objects.get(organisation=personas.org_a, supplier=supplier)
+    event = AuditEvent.objects.get(action="supplier.relation_create")
+    assert (event.organisation_id, event.object_id, event.actor_id) == (
+        personas.org_a.id,
+        str(relation.pk),
+        personas.admin_a.id,
+    )
 
 
 def test_add_reuses_the_identity_another_organisation_registered(personas: Personas) -> None:

@@ -51,7 +51,9 @@ def supplier_add(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            services.relation_ensure(access.organisation, supplier)
+            services.relation_ensure(
+                acting_user=request.user, organisation=access.organisation, supplier=supplier
+            )
             if created:
                 messages.success(request, _("The supplier was added."))
             else:
