@@ -56,8 +56,13 @@ def audit_record(
     action: str,
     obj: models.Model,
     changes: dict[str, list[Any]],
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Call it inside the write's own transaction."""
+    """Append one event to the chain. Call it inside the write's own transaction.
+
+    actor_label names who acted when it is not a signed-in user (a supplier through its portal
+    link); by default it is the actor's e-mail, or "system".
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
     if connection.vendor == "postgresql":
@@ -68,7 +73,7 @@ def audit_record(
         "prev_hash": prev_hash or GENESIS,
         "created_at": timezone.now(),
         "actor_id": actor.pk if actor else None,
-        "actor_label": actor.email if actor else "system",
+        "actor_label": actor_label or (actor.email if actor else "system"),
         "organisation_id": organisation_id,
         "action": action,
         "object_type": obj._meta.label_lower,

@@ -110,3 +110,18 @@ def test_recording_outside_a_transaction_is_refused() -> None:
 
 def test_diff_lists_only_changed_fields() -> None:
     assert diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
+
+
+def test_an_actor_without_an_account_is_named_by_its_label() -> None:
+    organisation = make_organisation()
+    with transaction.atomic():
+        event = audit_record(
+            actor=None,
+            organisation_id=organisation.id,
+            action="test.portal",
+            obj=organisation,
+            changes={},
+            actor_label="portal: kontakt@leverantor.test",
+        )
+    assert (event.actor_id, event.actor_label) == (None, "portal: kontakt@leverantor.test")
+    assert verify_chain().ok
