@@ -75,6 +75,10 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "lo
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when TILLIT_ENV=production")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Where people reach Tillit, for links in e-mails sent by the worker (supplier portal links).
+BASE_URL = envstr(
+    "BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "tillit.accounts",
@@ -86,6 +90,7 @@ INSTALLED_APPS = [
     "tillit.documents",
     "tillit.suppliers",
     "tillit.imports",
+    "tillit.assessments",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,9 +8,12 @@ from typing import Any
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tillit.accounts.models import User
+from tillit.assessments.models import Assessment
+from tillit.assessments.services import assessment_create
 from tillit.catalogue.models import Catalogue
 from tillit.catalogue.rules import ASPECTS
 from tillit.catalogue.schema import parse_catalogue
+from tillit.catalogue.selectors import default_catalogue
 from tillit.catalogue.services import catalogue_import
 from tillit.classification.models import Asset
 from tillit.classification.services import classification_create
@@ -176,4 +179,21 @@ def make_contract(
         supplier=supplier or make_supplier(),
         assets=assets or [],
         **({"service": f"Service {next(_sequence)}"} | values),
+    )
+
+
+def make_assessment(
+    organisation: Organisation, *, supplier: Supplier | None = None, **classification: Any
+) -> Assessment:
+    """An assessment of a new contract serving one classified asset (confidentiality 3 unless
+    other levels are given), over the default catalogue (make_catalogue() if there is none)."""
+    if default_catalogue() is None:
+        make_catalogue()
+    asset = make_asset(organisation, **(classification or {"confidentiality": 3}))
+    contract = make_contract(organisation, supplier, assets=[asset])
+    return assessment_create(
+        acting_user=make_user(),
+        organisation=organisation,
+        contracts=[contract],
+        title=f"Bedömning {next(_sequence)}",
     )

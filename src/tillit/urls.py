@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from tillit.assessments import urls as assessment_urls
 from tillit.audit import views as audit_views
 from tillit.catalogue import views as catalogue_views
 from tillit.classification import views as classification_views
@@ -77,6 +78,7 @@ organisation_patterns = [
     # Appended rather than included, so each route is a direct entry (the tenant matrix test
     # walks these).
     *supplier_urls.organisation_patterns,
+    *assessment_urls.organisation_patterns,
 ]
 
 urlpatterns = [
@@ -88,6 +90,7 @@ urlpatterns = [
         name="operator-organisations",
     ),
     path("operator/", include(import_urls.operator_patterns)),
+    path("portal/<str:token>/", include(assessment_urls.portal_patterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -4,7 +4,6 @@ content of the annex and the evaluation summary."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -13,9 +12,9 @@ from django.utils.translation import gettext as _
 from tillit.catalogue.derivation import Obligation
 from tillit.catalogue.models import localised
 from tillit.catalogue.references import SCHEMES
-from tillit.catalogue.rules import Facts
 from tillit.catalogue.selectors import ProfileEntry, reason_text, requirement_profile
 from tillit.classification.models import Asset, Classification
+from tillit.classification.selectors import merged_facts
 from tillit.organisations.models import Organisation
 from tillit.procurement import content
 from tillit.procurement.models import Adjustment, AdjustmentAction, Procurement, Tender
@@ -56,9 +55,7 @@ def procurement_profile(procurement: Procurement) -> ProcurementProfile:
     assets = list(procurement.assets.select_related("current").order_by("name"))
     classifications = [asset.current for asset in assets if asset.current is not None]
     unclassified = [asset for asset in assets if asset.current is None]
-    # One supplier will hold all of it together, so the facts are merged: the highest level of
-    # each aspect and every personal-data flag (the union of the assets' profiles, or stricter).
-    facts = reduce(Facts.merge, (c.facts() for c in classifications), Facts())
+    facts = merged_facts(classifications)
     if facts.max_level >= 4:
         return ProcurementProfile(assets, unclassified, True, [], [])
     derived = requirement_profile(facts, procurement.catalogue)

@@ -1,0 +1,270 @@
+"""The supplier portal: no account, a link with a secret token and a one-time code by e-mail.
+
+Every request is rate limited (per address and per token) and written to the audit log. The token
+is checked on every request, so a revoked or expired link stops working at once; the one-time
+code proves the visitor reads the contact's mail, and marks this browser session for a while.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from tillit.assessments import selectors, services
+from tillit.assessments.forms import AnswerForm, CodeForm, ConsentForm, ResponseForm
+from tillit.assessments.models import AssessmentStatus, PortalLink, Question
+from tillit.lib.ratelimit import allow
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "portal_links"
+VERIFIED_SECONDS = 8 * 3600
+# Per minute. A person answering 80 questions quickly stays far below these.
+PER_ADDRESS = 300
+PER_TOKEN = 120
+CODES_PER_QUARTER = 3  # one-time codes mailed per link per 15 minutes
+
+PortalView = Callable[..., HttpResponse]
+
+
+class PortalRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _verified(request: HttpRequest, link: PortalLink) -> bool:
+    until = request.session.get(SESSION_KEY, {}).get(str(link.pk), 0)
+    return bool(until > timezone.now().timestamp())
+
+
+def _mark_verified(request: PortalRequest, link: PortalLink) -> None:
+    request.session.cycle_key()  # a fresh session id once the code is proven
+    links = request.session.get(SESSION_KEY, {})
+    links[str(link.pk)] = timezone.now().timestamp() + VERIFIED_SECONDS
+    request.session[SESSION_KEY] = links
+
+
+def portal(action: str, *, verified: bool = True) -> Callable[[PortalView], PortalView]:
+    """Resolve the token to its link, limit, check the code was proven, and log the request."""
+
+    def decorate(view: PortalView) -> PortalView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+            address = request.META.get("REMOTE_ADDR", "")
+            token_key = hashlib.sha256(token.encode()).hexdigest()[:32]
+            if not (
+                allow(f"portal-address:{address}", PER_ADDRESS, 60)
+                and allow(f"portal-token:{token_key}", PER_TOKEN, 60)
+            ):
+                return render(request, "assessments/portal/limited.html", status=429)
+            link = services.link_for_token(token)
+            if link is None:
+                logger.warning("Portal request with an unknown, expired or revoked token")
+                return render(request, "assessments/portal/invalid.html", status=404)
+            if verified and not _verified(request, link):
+                return redirect("portal-entry", token)
+            services.portal_log(link, action)
+            response = view(request, link, token, **kwargs)
+            response.headers["X-Robots-Tag"] = "noindex"
+            response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _context(link: PortalLink, token: str, **extra: Any) -> dict[str, Any]:
+    return {"link": link, "token": token, "assessment": link.assessment, **extra}
+
+
+@portal("open", verified=False)
+@require_http_methods(["GET", "HEAD"])
+def entry(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    if _verified(request, link):
+        return redirect("portal-questionnaire", token)
+    return render(request, "assessments/portal/entry.html", _context(link, token, form=CodeForm()))
+
+
+@portal("code_request", verified=False)
+@require_POST
+def code_send(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    if allow(f"portal-code:{link.pk}", CODES_PER_QUARTER, 15 * 60):
+        services.code_send(link)
+        messages.success(request, _("A code was sent to %(email)s.") % {"email": _masked(link)})
+    else:
+        messages.error(request, _("Too many codes were asked for. Wait 15 minutes and try again."))
+    return redirect("portal-entry", token)
+
+
+@portal("code_enter", verified=False)
+@require_POST
+def code_verify(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    form = CodeForm(request.POST)
+    if form.is_valid() and services.code_verify(link, form.cleaned_data["code"]):
+        _mark_verified(request, link)
+        return redirect("portal-questionnaire", token)
+    form.add_error(
+        "code",
+        _("The code is wrong or no longer valid. After five wrong tries, ask for a new code."),
+    )
+    return render(
+        request, "assessments/portal/entry.html", _context(link, token, form=form), status=400
+    )
+
+
+def _masked(link: PortalLink) -> str:
+    name, _at, domain = link.contact_email.partition("@")
+    return f"{name[:2]}…@{domain}"
+
+
+def _areas(questions: list[Question]) -> dict[str, list[Question]]:
+    areas: dict[str, list[Question]] = {}
+    for question in questions:
+        areas.setdefault(question.localised("area"), []).append(question)
+    return areas
+
+
+@portal("questionnaire")
+@require_http_methods(["GET", "HEAD"])
+def questionnaire(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    assessment = link.assessment
+    questions = list(selectors.questions_of(assessment))
+    consent = getattr(assessment, "consent", None)
+    context = _context(
+        link,
+        token,
+        areas=_areas(questions),
+        answered=sum(1 for q in questions if q.answer),
+        total=len(questions),
+        editable=assessment.editable_by_supplier,
+        findings=list(assessment.findings.all()),
+        consent=consent if consent and consent.withdrawn_at is None else None,
+        consent_form=ConsentForm(),
+        can_share=assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.COMPLETED),
+    )
+    return render(request, "assessments/portal/questionnaire.html", context)
+
+
+def _question(link: PortalLink, pk: UUID) -> Question:
+    question = link.assessment.questions.filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def _back(token: str, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("portal-questionnaire", args=[token]) + anchor)
+
+
+@portal("answer")
+@require_POST
+def answer(request: PortalRequest, link: PortalLink, token: str, question: UUID) -> HttpResponse:
+    found = _question(link, question)
+    form: AnswerForm | None = AnswerForm(request.POST)
+    conflict = False
+    if form is not None and form.is_valid():
+        try:
+            found = services.answer_save(
+                link=link,
+                question=found,
+                version=form.cleaned_data["version"],
+                answer=form.cleaned_data["answer"],
+                description=form.cleaned_data["description"],
+            )
+        except services.EditConflictError as exc:
+            # Show what the other person saved and keep this person's text to merge by hand;
+            # the next save, made knowingly, replaces the other answer.
+            found, conflict = exc.question, True
+            form = AnswerForm(data=request.POST.copy() | {"version": str(found.version)})
+            form.is_valid()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Your answer was saved."))
+                return _back(token, f"#q-{found.pk}")
+            form = None
+    context = _context(
+        link, token, question=found, form=form, conflict=conflict, saved=form is None, editable=True
+    )
+    if request.htmx:
+        return render(request, "assessments/portal/question.html", context)
+    status = 409 if conflict else 200
+    return render(request, "assessments/portal/question_page.html", context, status=status)
+
+
+@portal("submit")
+@require_POST
+def submit(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    try:
+        services.assessment_submit(link=link)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Thank you. Your answers were submitted to %(organisation)s.")
+            % {"organisation": link.assessment.organisation.name},
+        )
+    return _back(token)
+
+
+@portal("finding_respond")
+@require_POST
+def finding_respond(
+    request: PortalRequest, link: PortalLink, token: str, finding: UUID
+) -> HttpResponse:
+    found = link.assessment.findings.filter(pk=finding).first()
+    if found is None:
+        raise Http404
+    form = ResponseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Describe what you have done."))
+        services.finding_respond(link=link, finding=found, response=form.cleaned_data["response"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your response was sent for verification."))
+    return _back(token, f"#f-{found.pk}")
+
+
+@portal("consent")
+@require_POST
+def consent(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    if request.POST.get("withdraw"):
+        services.consent_withdraw(link=link)
+        messages.success(request, _("The assessment is no longer shared."))
+        return _back(token, "#sharing")
+    form = ConsentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose the organisations to share with, or all of them."))
+        services.consent_give(
+            link=link,
+            all_organisations=form.cleaned_data["all_organisations"],
+            organisations=list(form.cleaned_data["organisations"]),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Thank you. The assessment is shared as you chose."))
+    return _back(token, "#sharing")
