@@ -134,6 +134,23 @@ class Question(models.Model):
     def localised(self, field: str) -> str:
         return localised(getattr(self, field))
 
+    # For templates, which cannot pass the field name.
+    @property
+    def localised_area(self) -> str:
+        return self.localised("area")
+
+    @property
+    def localised_title(self) -> str:
+        return self.localised("title")
+
+    @property
+    def localised_text(self) -> str:
+        return self.localised("text")
+
+    @property
+    def localised_verification(self) -> str:
+        return self.localised("verification")
+
 
 class PortalLink(models.Model):
     """A supplier contact's way into one assessment: a secret token (only its hash is kept) and

@@ -26,7 +26,7 @@ from django_htmx.middleware import HtmxDetails
 
 from tillit.assessments import selectors, services
 from tillit.assessments.forms import AnswerForm, CodeForm, ConsentForm, ResponseForm
-from tillit.assessments.models import AssessmentStatus, PortalLink, Question
+from tillit.assessments.models import Answer, AssessmentStatus, PortalLink, Question
 from tillit.lib.ratelimit import allow
 
 logger = logging.getLogger(__name__)
@@ -155,6 +155,7 @@ def questionnaire(request: PortalRequest, link: PortalLink, token: str) -> HttpR
         findings=list(assessment.findings.all()),
         consent=consent if consent and consent.withdrawn_at is None else None,
         consent_form=ConsentForm(),
+        answer_choices=Answer.choices,
         can_share=assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.COMPLETED),
     )
     return render(request, "assessments/portal/questionnaire.html", context)
@@ -175,9 +176,19 @@ def _back(token: str, anchor: str = "") -> HttpResponse:
 @require_POST
 def answer(request: PortalRequest, link: PortalLink, token: str, question: UUID) -> HttpResponse:
     found = _question(link, question)
-    form: AnswerForm | None = AnswerForm(request.POST)
+    form = AnswerForm(request.POST)
+    # What the person sent, shown again when it could not be saved.
+    draft = {
+        "answer": request.POST.get("answer", ""),
+        "description": request.POST.get("description", ""),
+        "version": request.POST.get("version", ""),
+    }
+    errors: list[str] = []
     conflict = False
-    if form is not None and form.is_valid():
+    if not form.is_valid():
+        errors = [_("Choose one of the answers.")] if "answer" in form.errors else []
+        errors = errors or [_("The page is out of date. Reload it and answer again.")]
+    else:
         try:
             found = services.answer_save(
                 link=link,
@@ -190,21 +201,28 @@ def answer(request: PortalRequest, link: PortalLink, token: str, question: UUID)
             # Show what the other person saved and keep this person's text to merge by hand;
             # the next save, made knowingly, replaces the other answer.
             found, conflict = exc.question, True
-            form = AnswerForm(data=request.POST.copy() | {"version": str(found.version)})
-            form.is_valid()
+            draft["version"] = str(found.version)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            errors = exc.messages
         else:
             if not request.htmx:
                 messages.success(request, _("Your answer was saved."))
                 return _back(token, f"#q-{found.pk}")
-            form = None
+            draft = {}
     context = _context(
-        link, token, question=found, form=form, conflict=conflict, saved=form is None, editable=True
+        link,
+        token,
+        question=found,
+        draft=draft,
+        errors=errors,
+        conflict=conflict,
+        saved=not draft,
+        editable=link.assessment.editable_by_supplier,
+        answer_choices=Answer.choices,
     )
     if request.htmx:
         return render(request, "assessments/portal/question.html", context)
-    status = 409 if conflict else 200
+    status = 409 if conflict else 400
     return render(request, "assessments/portal/question_page.html", context, status=status)
 
 

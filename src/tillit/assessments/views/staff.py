@@ -30,6 +30,7 @@ from tillit.assessments.models import (
     FindingStatus,
     PortalLink,
     Question,
+    Review,
 )
 from tillit.assessments.scoring import RULES
 from tillit.organisations.access import OrgAccess, access_organisation
@@ -60,6 +61,7 @@ def assessment_list(request: AuthenticatedHttpRequest, org: str) -> HttpResponse
     context = {
         "access": access,
         "page": page,
+        "query": request.GET,
         "status": status,
         "statuses": AssessmentStatus.choices,
         "can_edit": access.can(Permission.EDIT),
@@ -118,7 +120,7 @@ def assessment_detail(
         "reviewing": can_edit and target.status == AssessmentStatus.SUBMITTED,
         "link_form": LinkForm(),
         "question_form": QuestionForm(),
-        "review_form": ReviewForm(),
+        "review_choices": Review.choices,
     }
     return render(request, "assessments/detail.html", context)
 
@@ -277,6 +279,7 @@ def finding_list(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     context = {
         "access": access,
         "page": page,
+        "query": request.GET,
         "status": status,
         "statuses": FindingStatus.choices,
     }

@@ -1,0 +1,262 @@
+"""The supplier portal, as a supplier uses it: through the mailed link and a one-time code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tillit.assessments import services
+from tillit.assessments.models import Answer, Assessment, AssessmentStatus, PortalLink
+from tillit.assessments.views import portal as portal_views
+from tillit.audit.models import AuditEvent
+from tillit.testing import make_assessment, make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
+
+
+@pytest.fixture
+def assessment() -> Assessment:
+    return make_assessment(make_organisation("Kommunen"), confidentiality=3)
+
+
+@pytest.fixture
+def issued(
+    assessment: Assessment, django_capture_on_commit_callbacks: Capture
+) -> tuple[PortalLink, str]:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.link_issue(
+            acting_user=make_user(),
+            assessment=assessment,
+            contact_name="Kim",
+            contact_email="kim@leverantor.test",
+        )
+
+
+def _url(name: str, token: str, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"token": token, **kwargs})
+
+
+def _sign_in(client: Client, token: str, capture: Capture) -> None:
+    with capture(execute=True):
+        client.post(_url("portal-code-send", token))
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
+    assert code is not None
+    response = client.post(_url("portal-code-verify", token), {"code": code.group(1)})
+    assert response.status_code == 302
+    assert response["Location"] == _url("portal-questionnaire", token)
+
+
+def test_the_link_from_the_mail_opens_after_the_code(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    _link, token = issued
+    url = re.search(r"http://\S+/portal/\S+/", str(mail.outbox[-1].body))
+    assert url is not None
+    client = Client()
+    entry = client.get(url.group(0))
+    assert entry.status_code == 200
+    assert "Kommunen" in entry.content.decode()
+    assert entry["Referrer-Policy"] == "no-referrer"
+    # The questions are not shown before the code.
+    assert client.get(_url("portal-questionnaire", token))["Location"] == _url(
+        "portal-entry", token
+    )
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    page = client.get(_url("portal-questionnaire", token))
+    assert page.status_code == 200
+    assert "T-BASE-01" in page.content.decode()
+    assert AuditEvent.objects.filter(
+        action="portal.questionnaire", actor_label="portal: kim@leverantor.test"
+    ).exists()
+
+
+def test_a_wrong_code_is_refused_and_logged(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    _link, token = issued
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("portal-code-send", token))
+    response = client.post(_url("portal-code-verify", token), {"code": "abcdef"})
+    assert response.status_code == 400
+    assert client.get(_url("portal-questionnaire", token)).status_code == 302
+    assert AuditEvent.objects.filter(action="portal.code_wrong").count() == 1
+
+
+def test_codes_are_rate_limited(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    _link, token = issued
+    client = Client()
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(portal_views.CODES_PER_QUARTER + 2):
+            client.post(_url("portal-code-send", token))
+    assert len(mail.outbox) - sent == portal_views.CODES_PER_QUARTER
+
+
+def test_all_portal_requests_are_rate_limited(
+    issued: tuple[PortalLink, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _link, token = issued
+    monkeypatch.setattr(portal_views, "PER_TOKEN", 3)
+    client = Client()
+    statuses = [client.get(_url("portal-entry", token)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("case", ["forged", "expired", "revoked"])
+def test_a_link_that_no_longer_works_shows_nothing(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture, case: str
+) -> None:
+    link, token = issued
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    if case == "forged":
+        token = token[:-2] + "xx"
+    elif case == "expired":
+        PortalLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())
+    else:
+        services.link_revoke(acting_user=make_user(), link=link)
+    for name in ("portal-entry", "portal-questionnaire"):
+        response = client.get(_url(name, token))
+        assert response.status_code == 404
+        assert "T-BASE-01" not in response.content.decode()
+    question = link.assessment.questions.first()
+    assert question is not None
+    client.post(
+        _url("portal-answer", token, question=question.pk),
+        {"answer": "met", "description": "x", "version": "0"},
+    )
+    question.refresh_from_db()
+    assert question.answer == ""
+
+
+def test_answering_saving_and_submitting(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    link, token = issued
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    questions = list(link.assessment.questions.all())
+    for question in questions:
+        response = client.post(
+            _url("portal-answer", token, question=question.pk),
+            {"answer": "met", "description": "Vi har ISO 27001.", "version": "0"},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert f'id="q-{question.pk}"' in response.content.decode()
+    response = client.post(_url("portal-submit", token))
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(pk=link.assessment_id)
+    assert assessment.status == AssessmentStatus.SUBMITTED
+    # Submitted answers cannot be changed.
+    response = client.post(
+        _url("portal-answer", token, question=questions[0].pk),
+        {"answer": "not_met", "description": "", "version": "1"},
+    )
+    questions[0].refresh_from_db()
+    assert questions[0].answer == Answer.MET
+    assert response.status_code == 400
+
+
+def test_a_concurrent_edit_is_shown_not_overwritten(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    link, token = issued
+    anna, bo = Client(), Client()
+    _sign_in(anna, token, django_capture_on_commit_callbacks)
+    _sign_in(bo, token, django_capture_on_commit_callbacks)
+    question = link.assessment.questions.first()
+    assert question is not None
+    url = _url("portal-answer", token, question=question.pk)
+    anna.post(url, {"answer": "met", "description": "Annas text", "version": "0"})
+    response = bo.post(url, {"answer": "not_met", "description": "Bos text", "version": "0"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Annas text" in page  # what the other person saved
+    assert "Bos text" in page  # what this person wrote, kept to merge
+    assert 'name="version" value="1"' in page
+    question.refresh_from_db()
+    assert (question.answer, question.description) == (Answer.MET, "Annas text")
+    # Saved again, knowingly, it replaces the other answer.
+    bo.post(url, {"answer": "partial", "description": "Sammanslaget", "version": "1"})
+    question.refresh_from_db()
+    assert (question.answer, question.description) == (Answer.PARTIAL, "Sammanslaget")
+
+
+def test_a_link_reaches_only_its_own_assessment(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    _link, token = issued
+    other = make_assessment(make_organisation(), confidentiality=2)
+    foreign = other.questions.first()
+    assert foreign is not None
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    response = client.post(
+        _url("portal-answer", token, question=foreign.pk),
+        {"answer": "met", "description": "", "version": "0"},
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.answer == ""
+
+
+def test_a_code_opens_only_the_link_it_was_sent_for(
+    assessment: Assessment, django_capture_on_commit_callbacks: Capture
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _first, first_token = services.link_issue(
+            acting_user=make_user(),
+            assessment=assessment,
+            contact_name="A",
+            contact_email="a@x.test",
+        )
+        _second, second_token = services.link_issue(
+            acting_user=make_user(),
+            assessment=assessment,
+            contact_name="B",
+            contact_email="b@x.test",
+        )
+    client = Client()
+    _sign_in(client, first_token, django_capture_on_commit_callbacks)
+    assert client.get(_url("portal-questionnaire", second_token)).status_code == 302
+
+
+def test_consent_through_the_portal(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    assessment = make_assessment(make_organisation(), confidentiality=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        link, token = services.link_issue(
+            acting_user=make_user(),
+            assessment=assessment,
+            contact_name="K",
+            contact_email="k@x.test",
+        )
+    for question in assessment.questions.all():
+        services.answer_save(
+            link=link, question=question, version=0, answer="met", description="Ja"
+        )
+    services.assessment_submit(link=link)
+    partner = make_organisation("Grannkommunen")
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    assert 'id="sharing"' in client.get(_url("portal-questionnaire", token)).content.decode()
+    client.post(_url("portal-consent", token), {"organisations": [str(partner.pk)]})
+    assert list(assessment.consent.organisations.all()) == [partner]
+    client.post(_url("portal-consent", token), {"withdraw": "1"})
+    assessment.consent.refresh_from_db()
+    assert assessment.consent.withdrawn_at is not None
