@@ -5,17 +5,27 @@ this test fail until it says which object its extra URL arguments point at)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tillit.assessments.models import Finding
+from tillit.assessments.services import link_issue
 from tillit.catalogue.models import Requirement
 from tillit.conftest import Personas
 from tillit.documents.services import document_store
 from tillit.organisations.models import Membership
+from tillit.organisations.roles import Role
 from tillit.procurement.services import adjustment_set, procurement_create, tender_create
-from tillit.testing import make_asset, make_catalogue, make_contract
+from tillit.testing import (
+    make_assessment,
+    make_asset,
+    make_catalogue,
+    make_contract,
+    make_member,
+)
 
 
 def _org_routes() -> list[str]:
@@ -55,8 +65,32 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
         organisation=personas.org_a,
         upload=SimpleUploadedFile("avtal.pdf", b"%PDF-1.7 test"),
     )
+    assessment = make_assessment(personas.org_a, supplier=contract.supplier)
+    link, _token = link_issue(
+        acting_user=personas.admin_a,
+        assessment=assessment,
+        contact_name="Kim",
+        contact_email="kim@leverantor.test",
+    )
+    question = assessment.questions.get(requirement_key="T-BASE-01")
+    finding = Finding.objects.create(
+        organisation=personas.org_a,
+        assessment=assessment,
+        question=question,
+        title="F",
+        severity="high",
+        required_action="Fix",
+        deadline=dt.date(2030, 1, 1),
+    )
     return {
         "membership": Membership.objects.get(user=personas.reader_a).pk,
+        "assessment": assessment.pk,
+        "link": link.pk,
+        "question": question.pk,
+        "finding": finding.pk,
+        # Another organisation's assessment shared with A would be importable; one of A's own
+        # stands in, so B must get 404 before any sharing check.
+        "source": assessment.pk,
         "asset": asset.pk,
         "requirement": requirement.pk,
         "procurement": procurement.pk,
@@ -88,3 +122,29 @@ def test_other_organisations_and_outsiders_get_404(personas: Personas) -> None:
             assert statuses <= {404, 405}, f"{url} as {user}: {statuses}"
             assert 404 in statuses, f"{url} as {user}: {statuses}"
     assert Membership.objects.filter(user=personas.reader_a).exists()
+
+
+# URL arguments that do not name an organisation's data: formats, import kinds, and the
+# requirements of the catalogues every organisation shares.
+NOT_OBJECTS = {"org", "fmt", "kind", "requirement"}
+
+
+def test_a_member_of_another_organisation_cannot_reach_its_objects_through_its_own(
+    personas: Personas,
+) -> None:
+    """B's administrator (who may do everything in B) asks for A's objects under B's own
+    address: 404, never A's data."""
+    objects = _objects_of_a(personas)
+    client = personas.client(make_member(personas.org_b, Role.ADMIN, "admin@b.test"))
+    checked = 0
+    for name in _org_routes():
+        pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+        if not set(pattern) - NOT_OBJECTS:
+            continue  # a list or a form of B's own
+        kwargs = {key: objects[key] for key in pattern if key != "org"}
+        url = reverse(name, kwargs=kwargs | {"org": "org-b"})
+        statuses = {client.get(url).status_code, client.post(url).status_code}
+        assert statuses <= {404, 405}, f"{url}: {statuses}"
+        assert 404 in statuses, f"{url}: {statuses}"
+        checked += 1
+    assert checked >= 20
