@@ -32,6 +32,7 @@ def assessments_of(organisation: Organisation) -> QuerySet[Assessment]:
                 "findings", filter=~Q(findings__status__in=RESOLVED), distinct=True
             ),
         )
+        .order_by("-created_at")
     )
 
 

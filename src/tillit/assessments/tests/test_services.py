@@ -380,7 +380,9 @@ def test_the_finding_lifecycle_through_the_portal(
     services.finding_move(acting_user=reviewer, finding=finding, status="closed")
     assert finding.closed_at is not None
     actions = list(
-        AuditEvent.objects.filter(object_id=str(finding.pk)).values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(finding.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == ["portal.finding_respond", "finding.status", "finding.status"]
 
