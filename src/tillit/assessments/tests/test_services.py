@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.assessments import services
 from tillit.assessments.models import (
@@ -38,6 +38,13 @@ from tillit.testing import (
 pytestmark = pytest.mark.django_db
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are matched in English; the Swedish default is tested where it is stored."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -148,13 +155,14 @@ def test_an_assessment_that_cannot_be_made_is_refused(case: str, field: str, mes
 
 
 def test_a_question_can_be_added_by_hand(assessment: Assessment) -> None:
-    question = services.question_add(
-        acting_user=make_user(),
-        assessment=assessment,
-        area="",
-        text="Hur skyddas skyddade personuppgifter?",
-        mandatory=True,
-    )
+    with translation.override("sv"):
+        question = services.question_add(
+            acting_user=make_user(),
+            assessment=assessment,
+            area="",
+            text="Hur skyddas skyddade personuppgifter?",
+            mandatory=True,
+        )
     assert question.position == assessment.questions.count()
     assert question.requirement_key == ""
     assert question.localised("area") == "Ytterligare frågor"
