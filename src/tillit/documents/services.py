@@ -16,9 +16,16 @@ from tillit.organisations.models import Organisation
 
 @transaction.atomic
 def document_store(
-    *, acting_user: User, organisation: Organisation, upload: UploadedFile
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    upload: UploadedFile,
+    actor_label: str = "",
 ) -> Document:
-    """Validate an upload and store it encrypted. Raises ValidationError for a refused file."""
+    """Validate an upload and store it encrypted. Raises ValidationError for a refused file.
+
+    A supplier uploading through its portal link has no account: acting_user is None and
+    actor_label names it in the audit log."""
     name = safe_name(upload.name or "")
     content = upload.read()
     content_type = content_type_for(name, content)
@@ -34,6 +41,7 @@ def document_store(
         document.save()
         audit_record(
             actor=acting_user,
+            actor_label=actor_label,
             organisation_id=organisation.id,
             action="document.upload",
             obj=document,
