@@ -55,7 +55,7 @@ def test_start_an_assessment_from_contracts(personas: Personas) -> None:
     asset = make_asset(personas.org_a, confidentiality=2)
     contract = make_contract(personas.org_a, assets=[asset])
     client = personas.client(personas.admin_a)
-    form = client.get(reverse("assessment-create", args=["org-a"]), {"contract": contract.pk})
+    form = client.get(reverse("assessment-create", args=["org-a"]), {"contract": str(contract.pk)})
     assert form.status_code == 200
     assert f'value="{contract.pk}"' in form.content.decode()
     response = client.post(
