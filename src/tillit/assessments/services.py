@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -39,6 +40,8 @@ from tillit.assessments.selectors import shared_with
 from tillit.audit.services import audit_record, audited_update, diff, snapshot
 from tillit.catalogue.selectors import default_catalogue, requirement_profile
 from tillit.classification.selectors import merged_facts
+from tillit.documents.models import Document
+from tillit.documents.services import document_stored
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Contract
 from tillit.web.tasks import send_email
@@ -407,6 +410,52 @@ def answer_save(
         changes=diff(before, snapshot(question, ["answer", "description"])),
     )
     return question
+
+
+@transaction.atomic
+def evidence_add(*, link: PortalLink, question: Question, upload: UploadedFile | None) -> Document:
+    """Attach an evidence file to an answer. The file is checked and stored encrypted as a
+    document of the assessing organisation; a refused file raises ValidationError."""
+    assessment = Assessment.objects.select_for_update().get(pk=link.assessment_id)
+    _check_editable(assessment)
+    if question.assessment_id != assessment.pk:
+        raise ValidationError(_("The question is not part of this assessment."))
+    with document_stored(
+        acting_user=None,
+        actor_label=_portal_actor(link),
+        organisation=assessment.organisation,
+        upload=upload,
+    ) as document:
+        if document is None:
+            raise ValidationError(_("Choose a file to attach."))
+        question.evidence.add(document)
+        audit_record(
+            actor=None,
+            actor_label=_portal_actor(link),
+            organisation_id=assessment.organisation_id,
+            action="portal.evidence_add",
+            obj=question,
+            changes=diff({}, {"document": document.name, "sha256": document.sha256}),
+        )
+    return document
+
+
+@transaction.atomic
+def evidence_remove(*, link: PortalLink, question: Question, document: Document) -> None:
+    """Detach an evidence file from an answer (the stored document itself is kept)."""
+    assessment = Assessment.objects.select_for_update().get(pk=link.assessment_id)
+    _check_editable(assessment)
+    if question.assessment_id != assessment.pk:
+        raise ValidationError(_("The question is not part of this assessment."))
+    question.evidence.remove(document)
+    audit_record(
+        actor=None,
+        actor_label=_portal_actor(link),
+        organisation_id=assessment.organisation_id,
+        action="portal.evidence_remove",
+        obj=question,
+        changes=diff({"document": document.name}, {}),
+    )
 
 
 @transaction.atomic

@@ -57,6 +57,12 @@ portal_patterns = [
     path("code/verify/", portal.code_verify, name="portal-code-verify"),
     path("questions/", portal.questionnaire, name="portal-questionnaire"),
     path("questions/<uuid:question>/", portal.answer, name="portal-answer"),
+    path("questions/<uuid:question>/evidence/", portal.evidence_add, name="portal-evidence-add"),
+    path(
+        "questions/<uuid:question>/evidence/<uuid:document>/remove/",
+        portal.evidence_remove,
+        name="portal-evidence-remove",
+    ),
     path("submit/", portal.submit, name="portal-submit"),
     path("findings/<uuid:finding>/", portal.finding_respond, name="portal-finding-respond"),
     path("sharing/", portal.consent, name="portal-consent"),

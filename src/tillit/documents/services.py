@@ -60,7 +60,11 @@ def document_content(document: Document) -> bytes:
 
 @contextmanager
 def document_stored(
-    *, acting_user: User, organisation: Organisation, upload: UploadedFile | None
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    upload: UploadedFile | None,
+    actor_label: str = "",
 ) -> Iterator[Document | None]:
     """Store an upload (if there is one) for a write that refers to it, in one transaction.
 
@@ -70,7 +74,12 @@ def document_stored(
         yield None
         return
     with transaction.atomic():
-        document = document_store(acting_user=acting_user, organisation=organisation, upload=upload)
+        document = document_store(
+            acting_user=acting_user,
+            organisation=organisation,
+            upload=upload,
+            actor_label=actor_label,
+        )
         try:
             yield document
         except BaseException:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tillit.assessments import services
 from tillit.assessments.models import Answer, Assessment, AssessmentStatus, PortalLink
 from tillit.assessments.views import portal as portal_views
 from tillit.audit.models import AuditEvent
+from tillit.documents.models import Document
 from tillit.testing import make_assessment, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +262,47 @@ def test_consent_through_the_portal(
     client.post(_url("portal-consent", token), {"withdraw": "1"})
     assessment.consent.refresh_from_db()
     assert assessment.consent.withdrawn_at is not None
+
+
+def test_evidence_is_attached_checked_and_removable(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    link, token = issued
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    question = link.assessment.questions.first()
+    assert question is not None
+    url = _url("portal-evidence-add", token, question=question.pk)
+    client.post(url, {"file": SimpleUploadedFile("iso27001.pdf", b"%PDF-1.7 certificate")})
+    document = question.evidence.get()
+    assert (document.name, document.organisation) == ("iso27001.pdf", link.assessment.organisation)
+    assert AuditEvent.objects.filter(
+        action="document.upload", actor_label="portal: kim@leverantor.test"
+    ).exists()
+    # An executable named .pdf, and no file at all, are refused and attach nothing.
+    client.post(url, {"file": SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00 program")})
+    client.post(url, {})
+    assert question.evidence.count() == 1
+    assert Document.objects.count() == 1
+    client.post(_url("portal-evidence-remove", token, question=question.pk, document=document.pk))
+    assert not question.evidence.exists()
+    assert Document.objects.filter(pk=document.pk).exists()  # detached, not lost
+
+
+def test_evidence_cannot_be_attached_after_submission(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    link, token = issued
+    for question in link.assessment.questions.all():
+        services.answer_save(link=link, question=question, version=0, answer="met", description="")
+    services.assessment_submit(link=link)
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    question = link.assessment.questions.first()
+    assert question is not None
+    client.post(
+        _url("portal-evidence-add", token, question=question.pk),
+        {"file": SimpleUploadedFile("sent.pdf", b"%PDF-1.7 late")},
+    )
+    assert not question.evidence.exists()
+    assert not Document.objects.exists()

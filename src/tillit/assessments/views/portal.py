@@ -226,6 +226,43 @@ def answer(request: PortalRequest, link: PortalLink, token: str, question: UUID)
     return render(request, "assessments/portal/question_page.html", context, status=status)
 
 
+@portal("evidence_add")
+@require_POST
+def evidence_add(
+    request: PortalRequest, link: PortalLink, token: str, question: UUID
+) -> HttpResponse:
+    found = _question(link, question)
+    try:
+        document = services.evidence_add(
+            link=link, question=found, upload=request.FILES.get("file")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s was attached.") % {"name": document.name})
+    return _back(token, f"#q-{found.pk}")
+
+
+@portal("evidence_remove")
+@require_POST
+def evidence_remove(
+    request: PortalRequest, link: PortalLink, token: str, question: UUID, document: UUID
+) -> HttpResponse:
+    found = _question(link, question)
+    attached = found.evidence.filter(pk=document).first()
+    if attached is None:
+        raise Http404
+    try:
+        services.evidence_remove(link=link, question=found, document=attached)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": attached.name})
+    return _back(token, f"#q-{found.pk}")
+
+
 @portal("submit")
 @require_POST
 def submit(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
