@@ -519,7 +519,8 @@ def assessment_reopen(*, acting_user: User, assessment: Assessment) -> Assessmen
 
 @transaction.atomic
 def answer_review(*, acting_user: User, question: Question, review: str, comment: str) -> Question:
-    if question.assessment.status != AssessmentStatus.SUBMITTED:
+    assessment = Assessment.objects.get(pk=question.assessment_id)  # its status now
+    if assessment.status != AssessmentStatus.SUBMITTED:
         raise ValidationError(_("Answers are reviewed after the supplier submits."))
     if review not in Review.values:
         raise ValidationError({"review": _("Accept or reject the answer.")})
@@ -533,7 +534,7 @@ def answer_review(*, acting_user: User, question: Question, review: str, comment
     question.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_at"])
     audit_record(
         actor=acting_user,
-        organisation_id=question.assessment.organisation_id,
+        organisation_id=assessment.organisation_id,
         action="assessment.review",
         obj=question,
         changes=diff(before, snapshot(question, ["review", "review_comment"])),
@@ -726,7 +727,7 @@ def finding_respond(*, link: PortalLink, finding: Finding, response: str) -> Fin
 def consent_give(
     *, link: PortalLink, all_organisations: bool, organisations: list[Organisation]
 ) -> SharingConsent:
-    assessment = link.assessment
+    assessment = Assessment.objects.get(pk=link.assessment_id)  # its status now
     if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.COMPLETED):
         raise ValidationError(_("An assessment can be shared once it is submitted."))
     if not all_organisations and not organisations:

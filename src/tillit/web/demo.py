@@ -22,6 +22,7 @@ from tillit.organisations.roles import Role
 from tillit.organisations.services import membership_add, organisation_create
 from tillit.procurement.models import Procurement
 from tillit.procurement.services import procurement_create
+from tillit.web.demo_assessments import load_assessments
 from tillit.web.demo_suppliers import load_suppliers, reset_suppliers
 
 DEMO_PASSWORD = "tillit-demo-2026"  # noqa: S105 -- published on purpose; demo mode only
@@ -113,8 +114,9 @@ def demo_reset() -> None:
 
 
 @transaction.atomic
-def demo_load() -> list[str]:
-    """Create whatever part of the demo data is missing; return the demo logins."""
+def demo_load() -> tuple[list[str], list[str]]:
+    """Create whatever part of the demo data is missing; return the demo logins and the supplier
+    portal links made in this run (a link's token is known only when it is made)."""
     operator = User.objects.filter(email=OPERATOR_EMAIL).first()
     if operator is None:
         operator = User.objects.create_superuser(
@@ -145,7 +147,8 @@ def demo_load() -> list[str]:
                 )
     _load_assets_and_procurement(operator)
     load_suppliers()
-    return sorted(_demo_emails())
+    portal_links = load_assessments()
+    return sorted(_demo_emails()), portal_links
 
 
 # (name, description, answers K/R/T/S, personal data) for Exempelstads kommun.

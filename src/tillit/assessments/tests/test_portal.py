@@ -293,8 +293,8 @@ def test_evidence_cannot_be_attached_after_submission(
     issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
 ) -> None:
     link, token = issued
-    for question in link.assessment.questions.all():
-        services.answer_save(link=link, question=question, version=0, answer="met", description="")
+    for each in link.assessment.questions.all():
+        services.answer_save(link=link, question=each, version=0, answer="met", description="")
     services.assessment_submit(link=link)
     client = Client()
     _sign_in(client, token, django_capture_on_commit_callbacks)

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from tillit.accounts.models import User
+from tillit.assessments.models import Assessment, AssessmentStatus, FindingStatus
+from tillit.assessments.selectors import result, shared_with
 from tillit.audit.chain import verify_chain
 from tillit.classification.models import Asset
 from tillit.organisations.models import Membership, Organisation, OrganisationKind
@@ -80,3 +82,22 @@ def test_demo_reset_starts_over_and_keeps_other_data() -> None:
     call_command("demo", "--reset")
     assert Organisation.objects.get(slug="exempelverket").name == "Exempelverket"
     assert Organisation.objects.filter(pk=mine.pk).exists()
+
+
+def test_demo_has_assessments_in_every_state(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo")
+    assessments = Assessment.objects.filter(supplier__orgnr="556677-8899")
+    assert set(assessments.values_list("status", flat=True)) == set(AssessmentStatus)
+    completed = assessments.get(status=AssessmentStatus.COMPLETED)
+    statuses = set(completed.findings.values_list("status", flat=True))
+    assert {FindingStatus.OPEN, FindingStatus.REMEDIATED} <= statuses
+    assert result(completed).verdict is not None
+    sent = assessments.get(status=AssessmentStatus.SENT)
+    assert 0 < sent.questions.exclude(answer="").count() < sent.questions.count()
+    # Shared with consent, so the draft's organisation can reuse the answers.
+    draft = assessments.get(status=AssessmentStatus.DRAFT)
+    assert list(shared_with(draft.organisation, draft.supplier)) == [completed]
+    assert "/portal/" in capsys.readouterr().out
+    call_command("demo")
+    assert Assessment.objects.filter(supplier__orgnr="556677-8899").count() == 4
+    assert verify_chain().ok

@@ -16,7 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
             demo_reset()
-        logins = demo_load()
+        logins, portal_links = demo_load()
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email in logins:
             self.stdout.write(f"  {email}")
+        if portal_links:
+            self.stdout.write(
+                "Supplier portal links (the one-time code is printed by the worker's console mail):"
+            )
+            for line in portal_links:
+                self.stdout.write(f"  {line}")
