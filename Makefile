@@ -4,6 +4,8 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
+# Demo mode, with links in mails pointing at this server.
+DEMO_ENV = TILLIT_DEMO=1 BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint typecheck pytest test-postgres messages compile-messages setup
 
@@ -26,11 +28,12 @@ run: setup
 	$(BIN)/tillit migrate --verbosity 0
 	$(BIN)/tillit createcachetable
 	$(BIN)/tillit catalogue import --builtin
-	TILLIT_DEMO=1 $(BIN)/tillit demo
-	@echo "Tillit: http://127.0.0.1:$(PORT)/  (the background worker runs beside it; Ctrl-C stops both)"
-	@TILLIT_DEMO=1 $(BIN)/tillit db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	TILLIT_DEMO=1 $(BIN)/tillit runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/tillit demo
+	@echo "Tillit: http://127.0.0.1:$(PORT)/  (the worker and the scheduler run beside it; Ctrl-C stops all)"
+	@$(DEMO_ENV) $(BIN)/tillit db_worker & worker=$$!; \
+	$(DEMO_ENV) $(BIN)/tillit scheduler --interval 300 >/dev/null & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/tillit runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .

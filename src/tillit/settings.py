@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tillit.suppliers",
     "tillit.imports",
     "tillit.assessments",
+    "tillit.followup",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -110,10 +111,10 @@ MIDDLEWARE = [
     "tillit.web.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "tillit.web.middleware.language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tillit.web.middleware.language",  # after authentication: it remembers the user's choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -169,6 +170,10 @@ CACHES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The hour (local time) from which the day's follow-up reminders are decided and sent.
+FOLLOWUP_SEND_HOUR = envint("FOLLOWUP_SEND_HOUR", 7)
+if not 0 <= FOLLOWUP_SEND_HOUR <= 23:
+    raise ImproperlyConfigured("FOLLOWUP_SEND_HOUR must be an hour, 0–23")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

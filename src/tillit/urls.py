@@ -6,6 +6,7 @@ from tillit.assessments import urls as assessment_urls
 from tillit.audit import views as audit_views
 from tillit.catalogue import views as catalogue_views
 from tillit.classification import views as classification_views
+from tillit.followup import urls as followup_urls
 from tillit.imports import urls as import_urls
 from tillit.organisations import views as organisation_views
 from tillit.procurement import views as procurement_views
@@ -79,6 +80,7 @@ organisation_patterns = [
     # walks these).
     *supplier_urls.organisation_patterns,
     *assessment_urls.organisation_patterns,
+    *followup_urls.organisation_patterns,
 ]
 
 urlpatterns = [
@@ -91,6 +93,7 @@ urlpatterns = [
     ),
     path("operator/", include(import_urls.operator_patterns)),
     path("portal/<str:token>/", include(assessment_urls.portal_patterns)),
+    *followup_urls.feed_patterns,
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -34,6 +34,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language of e-mails to this person: the one last chosen in the interface.
+    language = models.CharField(_("language"), max_length=10, default="sv")
 
     objects: ClassVar[UserManager] = UserManager()
 

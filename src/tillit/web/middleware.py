@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from tillit.accounts.models import User
+
 # Tillit serves every asset itself; nothing inline, nothing from elsewhere. The TOTP QR code is
 # a data: image, hence img-src data:.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -52,6 +54,11 @@ def language(
         code = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = code
+        user = getattr(request, "user", None)
+        if chosen and user is not None and user.is_authenticated and user.language != code:
+            # Remembered for what Tillit sends when the person is not here (e-mail reminders).
+            User.objects.filter(pk=user.pk).update(language=code)
+            user.language = code
         response = get_response(request)
         response.headers.setdefault("Content-Language", code)
         patch_vary_headers(response, ["Cookie"])

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.audit.selectors import events_for_organisation
+from tillit.followup.plan import Status, follow_up_plan
 from tillit.organisations.access import access_organisation
 from tillit.organisations.roles import Permission
 from tillit.organisations.selectors import memberships_of, organisations_for_user
@@ -23,8 +27,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     access = access_organisation(request.user, org)
+    today = timezone.localdate()
+    items = follow_up_plan(access.organisation, today)
+    overdue = Counter(item.kind_label for item in items if item.status(today) == Status.OVERDUE)
     context = {
         "access": access,
+        "overdue": sorted(overdue.items()),
+        "coming": [item for item in items if item.status(today) == Status.SOON],
         "member_count": memberships_of(access.organisation).values("user").distinct().count(),
         "recent_events": (
             events_for_organisation(access.organisation)[:5]

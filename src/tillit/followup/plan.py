@@ -1,0 +1,395 @@
+"""The follow-up plan: everything an organisation must look at again, with its due date, owner
+and reminder stages, computed from the data at a constant number of queries.
+
+Nothing here is stored; reminders.py decides from this plan which reminders to send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Max, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tillit.accounts.models import User
+from tillit.assessments.models import Assessment, AssessmentStatus, Finding, FindingStatus
+from tillit.classification.models import Asset
+from tillit.classification.services import add_months
+from tillit.followup.models import Policy
+from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.roles import Role
+from tillit.suppliers.gaps import PENTEST_CRITICALITY, agreement_of, holds_personal_data
+from tillit.suppliers.models import Certificate, Contract, PenTest
+
+SOON = dt.timedelta(days=30)
+
+
+class Kind(StrEnum):
+    REASSESSMENT = "reassessment"
+    CERTIFICATE = "certificate"
+    PENTEST = "pentest"
+    FINDING = "finding"
+    AGREEMENT = "agreement"
+    NOTICE = "notice"
+    CONTRACT_END = "contract_end"
+    CLASSIFICATION = "classification"
+    QUESTIONNAIRE = "questionnaire"
+
+
+KIND_LABELS = {
+    Kind.REASSESSMENT: _("Reassessment"),
+    Kind.CERTIFICATE: _("Certificate"),
+    Kind.PENTEST: _("Penetration test"),
+    Kind.FINDING: _("Finding"),
+    Kind.AGREEMENT: _("Processor agreement"),
+    Kind.NOTICE: _("Notice date"),
+    Kind.CONTRACT_END: _("Contract end"),
+    Kind.CLASSIFICATION: _("Classification review"),
+    Kind.QUESTIONNAIRE: _("Unanswered questionnaire"),
+}
+
+TITLES = {
+    Kind.REASSESSMENT: _("Reassess %(supplier)s (%(service)s)"),
+    Kind.CERTIFICATE: _("%(certificate)s of %(supplier)s expires"),
+    Kind.PENTEST: _("Penetration test of %(supplier)s"),
+    Kind.FINDING: _("Finding at %(supplier)s: %(finding)s"),
+    Kind.AGREEMENT: _("Processor agreement with %(supplier)s is missing or incomplete"),
+    Kind.NOTICE: _("Last day to give notice: %(supplier)s (%(service)s)"),
+    Kind.CONTRACT_END: _("Contract with %(supplier)s ends (%(service)s)"),
+    Kind.CLASSIFICATION: _("Review the classification of %(asset)s"),
+    Kind.QUESTIONNAIRE: _("%(supplier)s has not answered %(assessment)s"),
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A reminder sent when today ≥ due + offset days: to the owner, the supplier, or both."""
+
+    offset: int
+    owner: bool = True
+    supplier: bool = False
+
+
+OWNER_STAGES = {
+    Kind.REASSESSMENT: (Stage(-30), Stage(0), Stage(30)),
+    # The day after valid_until the certificate has expired.
+    Kind.CERTIFICATE: (Stage(-90), Stage(-30), Stage(-7), Stage(1), Stage(30)),
+    Kind.PENTEST: (Stage(-30), Stage(0), Stage(30)),
+    Kind.FINDING: (Stage(-7, supplier=True), Stage(1, supplier=True), Stage(14)),
+    Kind.AGREEMENT: (Stage(0), Stage(30), Stage(90)),
+    Kind.NOTICE: (Stage(-60), Stage(-14), Stage(0)),
+    Kind.CONTRACT_END: (Stage(-90), Stage(-30), Stage(0)),
+    Kind.CLASSIFICATION: (Stage(-30), Stage(0), Stage(30)),
+    # The supplier is reminded first; the owner when the supplier still has not answered.
+    Kind.QUESTIONNAIRE: (
+        Stage(-7, owner=False, supplier=True),
+        Stage(1, owner=False, supplier=True),
+        Stage(7),
+    ),
+}
+
+
+class Status(StrEnum):
+    OVERDUE = "overdue"
+    SOON = "soon"
+    LATER = "later"
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # stable identity: "<kind>:<object id>"
+    kind: Kind
+    due: dt.date
+    url: str
+    params: dict[str, Any]
+    owner: User | None = None
+    supplier_contacts: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        """In the active language."""
+        return str(TITLES[self.kind]) % self.params
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    def status(self, today: dt.date) -> Status:
+        if self.due < today:
+            return Status.OVERDUE
+        if self.due <= today + SOON:
+            return Status.SOON
+        return Status.LATER
+
+    def stage_reached(self, today: dt.date) -> Stage | None:
+        reached = [s for s in self.stages if today >= self.due + dt.timedelta(days=s.offset)]
+        return reached[-1] if reached else None
+
+
+def policy_of(organisation: Organisation) -> Policy:
+    policy = Policy.objects.filter(organisation=organisation).first()
+    return policy or Policy(organisation=organisation)
+
+
+def _item(kind: Kind, pk: object, due: dt.date, url: str, **values: Any) -> Item:
+    return Item(
+        key=f"{kind}:{pk}", kind=kind, due=due, url=url, stages=OWNER_STAGES[kind], **values
+    )
+
+
+def _level(asset: Asset) -> int:
+    return asset.current.max_level if asset.current is not None else -1
+
+
+@dataclass
+class _SupplierFacts:
+    name: str
+    criticality: int
+    since: dt.date  # the organisation's first contract with it
+
+
+def _contract_items(
+    organisation: Organisation, policy: Policy, today: dt.date
+) -> tuple[list[Item], dict[Any, _SupplierFacts]]:
+    """Reassessment, agreement, notice and contract-end items; and what they tell of each
+    supplier (its criticality to the organisation, and since when it is used)."""
+    slug = organisation.slug
+    contracts = (
+        Contract.objects.filter(organisation=organisation)
+        .select_related("supplier", "processor_agreement")
+        .prefetch_related(
+            Prefetch("assets", queryset=Asset.objects.select_related("current", "owner"))
+        )
+        .annotate(
+            last_assessed=Max(
+                "assessments__completed_at",
+                filter=Q(assessments__status=AssessmentStatus.COMPLETED),
+            )
+        )
+    )
+    items: list[Item] = []
+    suppliers: dict[Any, _SupplierFacts] = {}
+    for contract in contracts:
+        url = reverse("supplier-contract-detail", args=[slug, contract.pk])
+        names = {"supplier": contract.supplier.name, "service": contract.service}
+        assets = sorted(contract.assets.all(), key=_level, reverse=True)
+        level = _level(assets[0]) if assets else -1
+        facts = suppliers.setdefault(
+            contract.supplier_id,
+            _SupplierFacts(contract.supplier.name, level, contract.created_at.date()),
+        )
+        facts.criticality = max(facts.criticality, level)
+        facts.since = min(facts.since, contract.created_at.date())
+        owner = assets[0].owner if assets else None
+        if 0 <= level < 4:  # level 4 is the security-protection track, not ordinary follow-up
+            last = contract.last_assessed
+            due = (
+                add_months(last.date(), policy.months_for(level))
+                if last
+                else contract.created_at.date()
+            )
+            items.append(_item(Kind.REASSESSMENT, contract.pk, due, url, params=names, owner=owner))
+        agreement = agreement_of(contract)
+        if holds_personal_data(contract) and (agreement is None or agreement.gaps):
+            due = contract.created_at.date()
+            items.append(_item(Kind.AGREEMENT, contract.pk, due, url, params=names, owner=owner))
+        if contract.end is not None and contract.end >= today - SOON:
+            if contract.notice_period_days:
+                notice = contract.end - dt.timedelta(days=contract.notice_period_days)
+                items.append(
+                    _item(Kind.NOTICE, contract.pk, notice, url, params=names, owner=owner)
+                )
+            items.append(
+                _item(Kind.CONTRACT_END, contract.pk, contract.end, url, params=names, owner=owner)
+            )
+    return items, suppliers
+
+
+def _certificate_items(organisation: Organisation) -> list[Item]:
+    """The latest certificate of each kind per supplier: an older one that a newer one
+    replaced needs no reminder."""
+    latest: dict[tuple[object, str], Certificate] = {}
+    for certificate in Certificate.objects.filter(organisation=organisation).select_related(
+        "supplier"
+    ):
+        key = (certificate.supplier_id, certificate.kind)
+        if key not in latest or certificate.valid_until > latest[key].valid_until:
+            latest[key] = certificate
+    return [
+        _item(
+            Kind.CERTIFICATE,
+            certificate.pk,
+            certificate.valid_until,
+            reverse("supplier-detail", args=[organisation.slug, certificate.supplier_id]),
+            params={
+                "certificate": certificate.get_kind_display(),
+                "supplier": certificate.supplier.name,
+            },
+        )
+        for certificate in latest.values()
+    ]
+
+
+def _pentest_items(organisation: Organisation, suppliers: dict[Any, _SupplierFacts]) -> list[Item]:
+    critical = {pk: f for pk, f in suppliers.items() if f.criticality >= PENTEST_CRITICALITY}
+    latest = dict(
+        PenTest.objects.filter(organisation=organisation, supplier_id__in=critical)
+        .values_list("supplier_id")
+        .annotate(Max("performed_on"))
+    )
+    items = []
+    for pk, facts in critical.items():
+        performed = latest.get(pk)
+        items.append(
+            _item(
+                Kind.PENTEST,
+                pk,
+                add_months(performed, 12) if performed else facts.since,
+                reverse("supplier-detail", args=[organisation.slug, pk]),
+                params={"supplier": facts.name},
+            )
+        )
+    return items
+
+
+def _finding_items(organisation: Organisation) -> list[Item]:
+    findings = (
+        Finding.objects.filter(
+            organisation=organisation, status__in=(FindingStatus.OPEN, FindingStatus.REMEDIATED)
+        )
+        .select_related("assessment__supplier", "assessment__created_by")
+        .prefetch_related("assessment__links")
+    )
+    now = timezone.now()
+    return [
+        _item(
+            Kind.FINDING,
+            finding.pk,
+            finding.deadline,
+            reverse("finding-detail", args=[organisation.slug, finding.pk]),
+            params={"supplier": finding.assessment.supplier.name, "finding": finding.title},
+            owner=finding.assessment.created_by,
+            # The supplier is reminded of what it must still do, not of what it has reported.
+            supplier_contacts=_contacts(finding.assessment, now)
+            if finding.status == FindingStatus.OPEN
+            else (),
+        )
+        for finding in findings
+    ]
+
+
+def _contacts(assessment: Assessment, now: dt.datetime) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            {
+                link.contact_email
+                for link in assessment.links.all()
+                if link.revoked_at is None and link.expires_at > now
+            }
+        )
+    )
+
+
+def _questionnaire_items(organisation: Organisation) -> list[Item]:
+    assessments = (
+        Assessment.objects.filter(organisation=organisation, status=AssessmentStatus.SENT)
+        .select_related("supplier", "created_by")
+        .prefetch_related("links")
+    )
+    now = timezone.now()
+    items = []
+    for assessment in assessments:
+        due = assessment.due_on or (assessment.created_at.date() + dt.timedelta(days=30))
+        items.append(
+            _item(
+                Kind.QUESTIONNAIRE,
+                assessment.pk,
+                due,
+                reverse("assessment-detail", args=[organisation.slug, assessment.pk]),
+                params={"supplier": assessment.supplier.name, "assessment": assessment.title},
+                owner=assessment.created_by,
+                supplier_contacts=_contacts(assessment, now),
+            )
+        )
+    return items
+
+
+def _classification_items(organisation: Organisation) -> list[Item]:
+    assets = Asset.objects.filter(organisation=organisation, current__isnull=False).select_related(
+        "current", "owner"
+    )
+    return [
+        _item(
+            Kind.CLASSIFICATION,
+            asset.pk,
+            asset.current.review_due,
+            reverse("asset-detail", args=[organisation.slug, asset.pk]),
+            params={"asset": asset.name},
+            owner=asset.owner,
+        )
+        for asset in assets
+        if asset.current is not None
+    ]
+
+
+def follow_up_plan(organisation: Organisation, today: dt.date) -> list[Item]:
+    """Every follow-up item of the organisation, soonest due first."""
+    policy = policy_of(organisation)
+    contract_items, suppliers = _contract_items(organisation, policy, today)
+    items = (
+        contract_items
+        + _certificate_items(organisation)
+        + _pentest_items(organisation, suppliers)
+        + _finding_items(organisation)
+        + _questionnaire_items(organisation)
+        + _classification_items(organisation)
+    )
+    return sorted(items, key=lambda item: (item.due, item.kind, item.key))
+
+
+def coordinators(organisation: Organisation) -> list[User]:
+    """Who gets the items nobody owns: the security coordinators, else the administrators."""
+    members = list(
+        Membership.objects.filter(
+            organisation=organisation,
+            user__is_active=True,
+            role__in=(Role.SECURITY_COORDINATOR, Role.ADMIN),
+        ).select_related("user")
+    )
+    chosen = [m.user for m in members if m.role == Role.SECURITY_COORDINATOR] or [
+        m.user for m in members
+    ]
+    return sorted(set(chosen), key=lambda user: user.email)
+
+
+def responsible(item: Item, fallback: list[User], members: set[int]) -> list[User]:
+    """The item's owner while they are an active member; else the fallback people."""
+    if item.owner is not None and item.owner.is_active and item.owner.pk in members:
+        return [item.owner]
+    return fallback
+
+
+def member_ids(organisation: Organisation) -> set[int]:
+    return set(
+        Membership.objects.filter(organisation=organisation).values_list("user_id", flat=True)
+    )
+
+
+def items_for(user: User, today: dt.date) -> list[tuple[Organisation, Item]]:
+    """The items the user answers for, in every organisation they belong to."""
+    found = []
+    organisations = Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+    for organisation in organisations:
+        fallback, members = coordinators(organisation), member_ids(organisation)
+        found += [
+            (organisation, item)
+            for item in follow_up_plan(organisation, today)
+            if user in responsible(item, fallback, members)
+        ]
+    return sorted(found, key=lambda pair: (pair[1].due, pair[0].name))
