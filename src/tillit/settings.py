@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tillit.imports",
     "tillit.assessments",
     "tillit.followup",
+    "tillit.incidents",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

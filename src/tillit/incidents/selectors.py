@@ -1,0 +1,53 @@
+"""Reads for incidents: an organisation's cases, a case's clocks and timeline."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tillit.accounts.models import User
+from tillit.audit.models import AuditEvent
+from tillit.incidents import clocks
+from tillit.incidents.models import Case, ClockStep, Lesson
+from tillit.organisations.models import Membership, Organisation
+from tillit.organisations.roles import Role
+
+
+def cases_of(organisation: Organisation) -> QuerySet[Case]:
+    return Case.objects.filter(organisation=organisation).select_related("incident__supplier")
+
+
+def case_steps(case: Case) -> list[tuple[ClockStep, clocks.Regime, clocks.Step]]:
+    by_key = {regime.key: regime for regime in clocks.regimes()}
+    return [
+        (step, by_key[step.regime], by_key[step.regime].step(step.step))
+        for step in case.steps.all()
+    ]
+
+
+def timeline(case: Case) -> QuerySet[AuditEvent]:
+    """Who did what when in the case: its part of the (append-only) audit log."""
+    steps = [str(pk) for pk in case.steps.values_list("pk", flat=True)]
+    entries = [str(pk) for pk in case.entries.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(organisation_id=case.organisation_id)
+        .filter(
+            Q(object_type="incidents.case", object_id=str(case.pk))
+            | Q(object_type="incidents.clockstep", object_id__in=steps)
+            | Q(object_type="incidents.caseentry", object_id__in=entries)
+            | Q(object_type="incidents.lesson", object_id__in=[str(case.pk)])
+        )
+        .order_by("id")
+    )
+
+
+def recipients(organisation: Organisation) -> list[User]:
+    """Who is told of a new case: the security coordinators and data protection officers."""
+    roles = (Role.SECURITY_COORDINATOR, Role.DATA_PROTECTION_OFFICER)
+    members = Membership.objects.filter(
+        organisation=organisation, role__in=roles, user__is_active=True
+    ).select_related("user")
+    return sorted({m.user for m in members}, key=lambda user: user.email)
+
+
+def lessons() -> QuerySet[Lesson]:
+    return Lesson.objects.select_related("supplier", "case__organisation", "case__incident")
