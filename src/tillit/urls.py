@@ -8,6 +8,7 @@ from tillit.catalogue import views as catalogue_views
 from tillit.classification import views as classification_views
 from tillit.followup import urls as followup_urls
 from tillit.imports import urls as import_urls
+from tillit.incidents import urls as incident_urls
 from tillit.organisations import views as organisation_views
 from tillit.procurement import views as procurement_views
 from tillit.suppliers import urls as supplier_urls
@@ -81,6 +82,7 @@ organisation_patterns = [
     *supplier_urls.organisation_patterns,
     *assessment_urls.organisation_patterns,
     *followup_urls.organisation_patterns,
+    *incident_urls.organisation_patterns,
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,6 +11,10 @@ from django_tasks import task
 
 from tillit.followup import reminders
 from tillit.followup.models import Run
+from tillit.incidents.models import Case
+from tillit.incidents.tasks import notify_case
+
+logger = logging.getLogger(__name__)
 
 
 def daily_pass_due(now: dt.datetime) -> bool:
@@ -21,12 +26,26 @@ def daily_pass_due(now: dt.datetime) -> bool:
     return not Run.objects.filter(day=local.date(), daily=True).exists()
 
 
+def retry_case_mail(older_than: dt.timedelta = dt.timedelta(minutes=5)) -> None:
+    """Tell the organisations whose incident case mail has not gone out (the first try failed)."""
+    waiting = Case.objects.filter(
+        mail_sent_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    for pk in list(waiting):
+        try:
+            notify_case.call(str(pk))
+        except Exception:  # recorded in the log; the next tick tries again
+            logger.exception("Telling the organisation of case %s failed", pk)
+
+
 @task()
 def tick() -> None:
-    """What the scheduler enqueues every few minutes: the daily pass when due, else retries."""
+    """What the scheduler enqueues every few minutes: the daily pass when due, else retries;
+    and incident mails that could not be sent."""
     now = timezone.now()
     today = timezone.localdate(now)
     if daily_pass_due(now):
         reminders.run(today)
     else:
         reminders.retry(today)
+    retry_case_mail()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from tillit.accounts.models import User
 from tillit.audit.models import AuditEvent
 from tillit.incidents import clocks
 from tillit.incidents.models import Case, ClockStep, Lesson
+from tillit.lib.orgnr import normalise_orgnr
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
+from tillit.suppliers.models import Supplier
 
 
 def cases_of(organisation: Organisation) -> QuerySet[Case]:
@@ -51,3 +54,11 @@ def recipients(organisation: Organisation) -> list[User]:
 
 def lessons() -> QuerySet[Lesson]:
     return Lesson.objects.select_related("supplier", "case__organisation", "case__incident")
+
+
+def supplier_by_identifier(identifier: str) -> Supplier | None:
+    """A supplier by Swedish organisationsnummer, or by a foreign registration number."""
+    try:
+        return Supplier.objects.filter(orgnr=normalise_orgnr(identifier)).first()
+    except ValidationError:
+        return Supplier.objects.filter(registration_number=identifier.strip()).first()

@@ -16,6 +16,8 @@ from tillit.assessments.services import link_issue
 from tillit.catalogue.models import Requirement
 from tillit.conftest import Personas
 from tillit.documents.services import document_store
+from tillit.incidents.models import ReportedVia
+from tillit.incidents.services import incident_register
 from tillit.organisations.models import Membership
 from tillit.organisations.roles import Role
 from tillit.procurement.services import adjustment_set, procurement_create, tender_create
@@ -82,8 +84,23 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
         required_action="Fix",
         deadline=dt.date(2030, 1, 1),
     )
+    incident = incident_register(
+        acting_user=personas.admin_a,
+        via=ReportedVia.STAFF,
+        supplier=contract.supplier,
+        title="Intrång",
+        description="Något hände",
+        started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        discovered_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        severity="high",
+    )
+    case = incident.cases.get(organisation=personas.org_a)
+    step = case.steps.first()
+    assert step is not None
     return {
         "membership": Membership.objects.get(user=personas.reader_a).pk,
+        "case": case.pk,
+        "step": step.pk,
         "assessment": assessment.pk,
         "link": link.pk,
         "question": question.pk,

@@ -4,24 +4,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tillit.incidents.impact import impact
-from tillit.lib.orgnr import normalise_orgnr
-from tillit.suppliers.models import Supplier
-
-
-def find_supplier(identifier: str) -> Supplier:
-    """A supplier by Swedish organisationsnummer, or by a foreign registration number."""
-    try:
-        found = Supplier.objects.filter(orgnr=normalise_orgnr(identifier)).first()
-    except ValidationError:
-        found = Supplier.objects.filter(registration_number=identifier.strip()).first()
-    if found is None:
-        raise CommandError(f"Unknown supplier: {identifier}")
-    return found
+from tillit.incidents.selectors import supplier_by_identifier
 
 
 class Command(BaseCommand):
@@ -39,7 +26,9 @@ class Command(BaseCommand):
         run.add_argument("--json", action="store_true", help="Print JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        supplier = find_supplier(options["supplier"])
+        supplier = supplier_by_identifier(options["supplier"])
+        if supplier is None:
+            raise CommandError(f"Unknown supplier: {options['supplier']}")
         aware_at = timezone.now()
         if options["aware_at"]:
             try:
