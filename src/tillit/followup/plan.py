@@ -21,6 +21,7 @@ from tillit.assessments.models import Assessment, AssessmentStatus, Finding, Fin
 from tillit.classification.models import Asset
 from tillit.classification.services import add_months
 from tillit.followup.models import Policy
+from tillit.incidents.models import Case
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
 from tillit.suppliers.gaps import PENTEST_CRITICALITY, agreement_of, holds_personal_data
@@ -39,6 +40,7 @@ class Kind(StrEnum):
     CONTRACT_END = "contract_end"
     CLASSIFICATION = "classification"
     QUESTIONNAIRE = "questionnaire"
+    INCIDENT_REASSESSMENT = "incident_reassessment"
 
 
 KIND_LABELS = {
@@ -51,6 +53,7 @@ KIND_LABELS = {
     Kind.CONTRACT_END: _("Contract end"),
     Kind.CLASSIFICATION: _("Classification review"),
     Kind.QUESTIONNAIRE: _("Unanswered questionnaire"),
+    Kind.INCIDENT_REASSESSMENT: _("Reassessment after an incident"),
 }
 
 TITLES = {
@@ -63,6 +66,7 @@ TITLES = {
     Kind.CONTRACT_END: _("Contract with %(supplier)s ends (%(service)s)"),
     Kind.CLASSIFICATION: _("Review the classification of %(asset)s"),
     Kind.QUESTIONNAIRE: _("%(supplier)s has not answered %(assessment)s"),
+    Kind.INCIDENT_REASSESSMENT: _("Reassess %(supplier)s after the incident “%(incident)s”"),
 }
 
 
@@ -85,6 +89,7 @@ OWNER_STAGES = {
     Kind.NOTICE: (Stage(-60), Stage(-14), Stage(0)),
     Kind.CONTRACT_END: (Stage(-90), Stage(-30), Stage(0)),
     Kind.CLASSIFICATION: (Stage(-30), Stage(0), Stage(30)),
+    Kind.INCIDENT_REASSESSMENT: (Stage(0), Stage(14)),
     # The supplier is reminded first; the owner when the supplier still has not answered.
     Kind.QUESTIONNAIRE: (
         Stage(-7, owner=False, supplier=True),
@@ -338,6 +343,35 @@ def _classification_items(organisation: Organisation) -> list[Item]:
     ]
 
 
+# An incident at a supplier calls for a reassessment within this time.
+AFTER_INCIDENT = dt.timedelta(days=30)
+
+
+def _incident_items(organisation: Organisation) -> list[Item]:
+    """For every incident case, a reassessment of the organisation's own supplier on the path,
+    until an assessment of that supplier is completed after the case was opened."""
+    cases = Case.objects.filter(organisation=organisation).select_related(
+        "incident", "via_supplier"
+    )
+    completed: dict[Any, dt.datetime] = dict(
+        Assessment.objects.filter(organisation=organisation, status=AssessmentStatus.COMPLETED)
+        .values_list("supplier_id")
+        .annotate(Max("completed_at"))
+    )
+    return [
+        _item(
+            Kind.INCIDENT_REASSESSMENT,
+            case.pk,
+            timezone.localdate(case.created_at) + AFTER_INCIDENT,
+            reverse("case-detail", args=[organisation.slug, case.pk]),
+            params={"supplier": case.via_supplier.name, "incident": case.incident.title},
+        )
+        for case in cases
+        if completed.get(case.via_supplier_id) is None
+        or completed[case.via_supplier_id] < case.created_at
+    ]
+
+
 def follow_up_plan(organisation: Organisation, today: dt.date) -> list[Item]:
     """Every follow-up item of the organisation, soonest due first."""
     policy = policy_of(organisation)
@@ -349,6 +383,7 @@ def follow_up_plan(organisation: Organisation, today: dt.date) -> list[Item]:
         + _finding_items(organisation)
         + _questionnaire_items(organisation)
         + _classification_items(organisation)
+        + _incident_items(organisation)
     )
     return sorted(items, key=lambda item: (item.due, item.kind, item.key))
 

@@ -14,14 +14,22 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tillit.assessments.models import Assessment
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
+from tillit.followup.plan import Kind, follow_up_plan
 from tillit.followup.tasks import retry_case_mail
 from tillit.incidents import clocks, services
 from tillit.incidents.models import Case, CaseStatus, Incident, Lesson, ReportedVia
 from tillit.organisations.roles import Role
 from tillit.suppliers.models import SubProcessor, Supplier
-from tillit.testing import make_asset, make_contract, make_member, make_supplier
+from tillit.testing import (
+    make_assessment,
+    make_asset,
+    make_contract,
+    make_member,
+    make_supplier,
+)
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
@@ -231,6 +239,11 @@ def test_lessons_are_shared_only_after_closing_and_without_personal_data(
     assert "Kräv loggning hos underbiträden." in text
     assert personas.org_b.name not in text
     assert Lesson.objects.count() == 1
+    # And on the supplier's page.
+    supplier_page = personas.client(personas.coordinator_b).get(
+        reverse("supplier-detail", args=["org-b", hosting.pk])
+    )
+    assert "Kräv loggning hos underbiträden." in supplier_page.content.decode()
 
 
 def test_a_case_is_private_to_its_organisation(
@@ -283,3 +296,22 @@ def test_staff_report_through_the_form(personas: Personas, hosting: Supplier) ->
         .status_code
         == 403
     )
+
+
+def test_an_incident_calls_for_a_reassessment_of_the_suppliers_own_supplier(
+    personas: Personas, hosting: Supplier, django_capture_on_commit_callbacks: Capture
+) -> None:
+    incident = _register(personas, hosting, django_capture_on_commit_callbacks)
+    case = incident.cases.get(organisation=personas.org_a)
+    today = timezone.localdate()
+    items = [
+        i for i in follow_up_plan(personas.org_a, today) if i.kind == Kind.INCIDENT_REASSESSMENT
+    ]
+    assert [(i.params["supplier"], i.due) for i in items] == [
+        ("HR AB", today + dt.timedelta(days=30))
+    ]
+    assessment = make_assessment(personas.org_a, supplier=case.via_supplier)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status="completed", completed_at=timezone.now()
+    )
+    assert Kind.INCIDENT_REASSESSMENT not in {i.kind for i in follow_up_plan(personas.org_a, today)}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
+from tillit.incidents.selectors import lessons
 from tillit.organisations.access import access_organisation
 from tillit.organisations.roles import Permission
 from tillit.suppliers import services
@@ -77,5 +78,7 @@ def supplier_detail(request: AuthenticatedHttpRequest, org: str, supplier: UUID)
         "supplier": target,
         "overview": supplier_overview(access.organisation, target),
         "can_edit": access.can(Permission.EDIT),
+        # Shared by every organisation that had a case with this supplier.
+        "lessons": list(lessons().filter(supplier=target)[:10]),
     }
     return render(request, "suppliers/detail.html", context)
