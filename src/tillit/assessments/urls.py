@@ -66,4 +66,5 @@ portal_patterns = [
     path("submit/", portal.submit, name="portal-submit"),
     path("findings/<uuid:finding>/", portal.finding_respond, name="portal-finding-respond"),
     path("sharing/", portal.consent, name="portal-consent"),
+    path("incident/", portal.incident_report, name="portal-incident"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -19,6 +20,7 @@ from tillit.assessments.models import Answer, Assessment, AssessmentStatus, Port
 from tillit.assessments.views import portal as portal_views
 from tillit.audit.models import AuditEvent
 from tillit.documents.models import Document
+from tillit.incidents.models import Incident
 from tillit.testing import make_assessment, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +308,38 @@ def test_evidence_cannot_be_attached_after_submission(
     )
     assert not question.evidence.exists()
     assert not Document.objects.exists()
+
+
+def test_the_supplier_reports_an_incident_through_its_link(
+    issued: tuple[PortalLink, str], django_capture_on_commit_callbacks: Capture
+) -> None:
+    link, token = issued
+    client = Client()
+    _sign_in(client, token, django_capture_on_commit_callbacks)
+    url = _url("portal-incident", token)
+    assert client.get(url).status_code == 200
+    now = timezone.localtime()
+    form = {
+        "title": "Ransomware i driftmiljön",
+        "description": "Krypterade servrar.",
+        "started_at": (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "discovered_at": (now - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "severity": "critical",
+    }
+    # A link cannot report for another supplier.
+    other = make_assessment(make_organisation(), confidentiality=1).supplier
+    refused = client.post(url, form | {"supplier": str(other.pk)})
+    assert refused.status_code == 400
+    assert not Incident.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, form)
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.supplier, incident.reported_via, incident.reported_by) == (
+        link.assessment.supplier,
+        "portal",
+        "portal: kim@leverantor.test",
+    )
+    assert list(incident.cases.values_list("organisation", flat=True)) == [
+        link.assessment.organisation_id
+    ]

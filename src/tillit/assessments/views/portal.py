@@ -27,7 +27,11 @@ from django_htmx.middleware import HtmxDetails
 from tillit.assessments import selectors, services
 from tillit.assessments.forms import AnswerForm, CodeForm, ConsentForm, ResponseForm
 from tillit.assessments.models import Answer, AssessmentStatus, PortalLink, Question
+from tillit.incidents.forms import IncidentForm
+from tillit.incidents.models import ReportedVia
+from tillit.incidents.services import incident_register
 from tillit.lib.ratelimit import allow
+from tillit.suppliers.forms import add_service_errors
 
 logger = logging.getLogger(__name__)
 
@@ -323,3 +327,42 @@ def consent(request: PortalRequest, link: PortalLink, token: str) -> HttpRespons
     else:
         messages.success(request, _("Thank you. The assessment is shared as you chose."))
     return _back(token, "#sharing")
+
+
+@portal("incident")
+@require_http_methods(["GET", "HEAD", "POST"])
+def incident_report(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse:
+    """The supplier tells its customers of an incident (GDPR Art. 33(2)): every organisation
+    it hits, directly or as a sub-processor, gets a case at once."""
+    supplier = link.assessment.supplier
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST":
+        claimed = request.POST.get("supplier", "")
+        if claimed and claimed != str(supplier.pk):
+            form.add_error(
+                None,
+                _("This link can only report incidents at %(supplier)s.")
+                % {"supplier": supplier.name},
+            )
+        elif form.is_valid():
+            try:
+                incident = incident_register(
+                    acting_user=None,
+                    actor_label=f"portal: {link.contact_email}",
+                    via=ReportedVia.PORTAL,
+                    supplier=supplier,
+                    reporting_organisation=link.assessment.organisation,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The incident was reported to %(count)s organisations.")
+                    % {"count": incident.cases.count()},
+                )
+                return _back(token)
+    context = _context(link, token, form=form, supplier=supplier)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessments/portal/incident.html", context, status=status)
