@@ -9,6 +9,7 @@ from tillit.classification import views as classification_views
 from tillit.followup import urls as followup_urls
 from tillit.imports import urls as import_urls
 from tillit.incidents import urls as incident_urls
+from tillit.incidents import views as incident_views
 from tillit.organisations import views as organisation_views
 from tillit.procurement import views as procurement_views
 from tillit.suppliers import urls as supplier_urls
@@ -94,6 +95,7 @@ urlpatterns = [
         name="operator-organisations",
     ),
     path("operator/", include(import_urls.operator_patterns)),
+    path("operator/incidents/", incident_views.operator_incidents, name="operator-incidents"),
     path("portal/<str:token>/", include(assessment_urls.portal_patterns)),
     *followup_urls.feed_patterns,
     path("accounts/", include("allauth.urls")),

@@ -53,6 +53,13 @@ class StaffIncidentForm(IncidentForm):
         self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
 
 
+class OperatorIncidentForm(IncidentForm):
+    supplier_orgnr = forms.CharField(
+        label=_("Supplier's organisation number (or foreign registration number)"), max_length=30
+    )
+    field_order = ["supplier_orgnr"]
+
+
 class AwareForm(forms.Form):
     aware_at = forms.DateTimeField(label=_("We became aware"), widget=DATETIME)
 

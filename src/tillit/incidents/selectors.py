@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tillit.accounts.models import User
 from tillit.audit.models import AuditEvent
 from tillit.incidents import clocks
-from tillit.incidents.models import Case, ClockStep, Lesson
+from tillit.incidents.models import Case, CaseStatus, ClockStep, Incident, Lesson
 from tillit.lib.orgnr import normalise_orgnr
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
@@ -62,3 +62,15 @@ def supplier_by_identifier(identifier: str) -> Supplier | None:
         return Supplier.objects.filter(orgnr=normalise_orgnr(identifier)).first()
     except ValidationError:
         return Supplier.objects.filter(registration_number=identifier.strip()).first()
+
+
+def incidents_with_reach() -> QuerySet[Incident]:
+    """Every incident with how many organisations it hit and how many have closed their case."""
+    return (
+        Incident.objects.select_related("supplier")
+        .annotate(
+            organisations=Count("cases", distinct=True),
+            closed=Count("cases", filter=Q(cases__status=CaseStatus.CLOSED), distinct=True),
+        )
+        .order_by("-discovered_at")
+    )

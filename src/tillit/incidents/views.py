@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from tillit.incidents.forms import (
     CloseForm,
     LessonForm,
     NoteForm,
+    OperatorIncidentForm,
     StaffIncidentForm,
     StepDoneForm,
 )
@@ -235,3 +236,36 @@ def lesson_feed(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     page = Paginator(selectors.lessons(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"access": access, "page": page, "query": request.GET}
     return render(request, "incidents/lessons.html", context)
+
+
+@login_required
+def operator_incidents(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The operator registers incidents and sees, for each, how far it reaches (totals only:
+    which organisations are hit and what they hold is theirs)."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    form = OperatorIncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        supplier = selectors.supplier_by_identifier(values.pop("supplier_orgnr"))
+        if supplier is None:
+            form.add_error("supplier_orgnr", _("No supplier with that number is registered."))
+        else:
+            try:
+                incident = services.incident_register(
+                    acting_user=request.user, via=ReportedVia.OPERATOR, supplier=supplier, **values
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The incident was registered. Organisations hit: %(count)s.")
+                    % {"count": incident.cases.count()},
+                )
+                return redirect("operator-incidents")
+    incidents = Paginator(selectors.incidents_with_reach(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": form, "page": incidents, "query": request.GET}
+    return render(request, "incidents/operator.html", context)

@@ -29,6 +29,7 @@ from tillit.testing import (
     make_contract,
     make_member,
     make_supplier,
+    make_user,
 )
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
@@ -315,3 +316,29 @@ def test_an_incident_calls_for_a_reassessment_of_the_suppliers_own_supplier(
         status="completed", completed_at=timezone.now()
     )
     assert Kind.INCIDENT_REASSESSMENT not in {i.kind for i in follow_up_plan(personas.org_a, today)}
+
+
+def test_the_operator_registers_and_sees_the_reach(
+    personas: Personas, hosting: Supplier, django_capture_on_commit_callbacks: Capture
+) -> None:
+    operator = make_user("operator@tillit.test", is_superuser=True)
+    client = personas.client(operator)
+    now = timezone.localtime()
+    form = {
+        "supplier_orgnr": hosting.orgnr,
+        "title": "Läcka hos driftleverantören",
+        "description": "Data publicerad på en läcksajt.",
+        "started_at": (now - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "discovered_at": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "severity": "critical",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("operator-incidents"), form)
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.reported_via == ReportedVia.OPERATOR
+    page = client.get(reverse("operator-incidents")).content.decode()
+    assert "Läcka hos driftleverantören" in page
+    assert "<td>2</td>" in page  # two organisations hit
+    assert "Lön" not in page  # nothing of what they hold
+    assert personas.client(personas.admin_a).get(reverse("operator-incidents")).status_code == 403
