@@ -16,4 +16,5 @@ organisation_patterns = [
     path("cases/<uuid:case>/notes/", views.case_note, name="case-note"),
     path("cases/<uuid:case>/close/", views.case_close, name="case-close"),
     path("cases/<uuid:case>/lesson/", views.lesson_publish, name="case-lesson"),
+    path("cases/<uuid:case>/drafts/<str:draft>.<str:fmt>", views.case_draft, name="case-draft"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.incidents import selectors, services
+from tillit.incidents.drafts import DRAFTS, as_pdf, as_text
 from tillit.incidents.forms import (
     AwareForm,
     CloseForm,
@@ -269,3 +270,22 @@ def operator_incidents(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     context = {"form": form, "page": incidents, "query": request.GET}
     return render(request, "incidents/operator.html", context)
+
+
+@login_required
+@require_safe
+def case_draft(
+    request: AuthenticatedHttpRequest, org: str, case: UUID, draft: str, fmt: str
+) -> HttpResponse:
+    access = access_organisation(request.user, org)
+    target = _case(access, case)
+    if draft not in DRAFTS or fmt not in ("txt", "pdf"):
+        raise Http404
+    content = DRAFTS[draft](target)
+    name = f"{draft}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "txt":
+        response = HttpResponse(as_text(content), content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse(as_pdf(content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -4,6 +4,7 @@ privacy of each case, closing and lessons."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -13,6 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from tillit.assessments.models import Assessment
 from tillit.audit.models import AuditEvent
@@ -342,3 +344,34 @@ def test_the_operator_registers_and_sees_the_reach(
     assert "<td>2</td>" in page  # two organisations hit
     assert "Lön" not in page  # nothing of what they hold
     assert personas.client(personas.admin_a).get(reverse("operator-incidents")).status_code == 403
+
+
+def test_draft_notifications_are_filled_from_the_case(
+    personas: Personas, hosting: Supplier, django_capture_on_commit_callbacks: Capture
+) -> None:
+    incident = _register(personas, hosting, django_capture_on_commit_callbacks)
+    case = incident.cases.get(organisation=personas.org_a)
+    services.case_note(acting_user=personas.admin_a, case=case, text="Lösenord byts <script>")
+    client = personas.client(personas.admin_a)
+    imy = client.get(reverse("case-draft", args=["org-a", case.pk, "imy", "txt"]))
+    assert imy["Content-Type"] == "text/plain; charset=utf-8"
+    assert imy["Content-Disposition"].startswith('attachment; filename="imy-')
+    text = imy.content.decode()
+    assert personas.org_a.orgnr in text
+    assert "HR AB → Hosting AB" in text
+    assert "Lön" in text  # the system hit
+    assert "Lösenord byts <script>" in text  # the measures from the journal, as written
+    assert "dso@a.test" in text  # the contact point
+    certse = client.get(reverse("case-draft", args=["org-a", case.pk, "certse", "txt"]))
+    assert "Tidig varning" in certse.content.decode()
+    pdf = client.get(reverse("case-draft", args=["org-a", case.pk, "imy", "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    extracted = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Personuppgiftsansvarig" in extracted
+    assert "Lösenord byts <script>" in extracted  # escaped into the HTML, shown as text
+    assert client.get(
+        reverse("case-draft", args=["org-a", case.pk, "imy", "docx"])
+    ).status_code == (404)
+    assert client.get(
+        reverse("case-draft", args=["org-a", case.pk, "nope", "txt"])
+    ).status_code == (404)

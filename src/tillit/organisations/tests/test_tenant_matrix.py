@@ -100,6 +100,7 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
     return {
         "membership": Membership.objects.get(user=personas.reader_a).pk,
         "case": case.pk,
+        "draft": "imy",
         "step": step.pk,
         "assessment": assessment.pk,
         "link": link.pk,
@@ -143,7 +144,7 @@ def test_other_organisations_and_outsiders_get_404(personas: Personas) -> None:
 
 # URL arguments that do not name an organisation's data: formats, import kinds, and the
 # requirements of the catalogues every organisation shares.
-NOT_OBJECTS = {"org", "fmt", "kind", "requirement"}
+NOT_OBJECTS = {"org", "fmt", "kind", "draft", "requirement"}
 
 
 def test_a_member_of_another_organisation_cannot_reach_its_objects_through_its_own(
