@@ -23,6 +23,7 @@ from tillit.organisations.services import membership_add, organisation_create
 from tillit.procurement.models import Procurement
 from tillit.procurement.services import procurement_create
 from tillit.web.demo_assessments import load_assessments
+from tillit.web.demo_incidents import load_incidents
 from tillit.web.demo_suppliers import load_suppliers, reset_suppliers
 
 DEMO_PASSWORD = "tillit-demo-2026"  # noqa: S105 -- published on purpose; demo mode only
@@ -148,6 +149,7 @@ def demo_load() -> tuple[list[str], list[str]]:
     _load_assets_and_procurement(operator)
     load_suppliers()
     portal_links = load_assessments()
+    load_incidents()
     return sorted(_demo_emails()), portal_links
 
 

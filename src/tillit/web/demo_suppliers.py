@@ -12,6 +12,7 @@ from tillit.accounts.models import User
 from tillit.catalogue.rules import ASPECTS
 from tillit.classification.models import Asset
 from tillit.classification.services import asset_create, classification_create
+from tillit.incidents.models import Incident
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Contract, Supplier
 from tillit.suppliers.services import (
@@ -34,7 +35,9 @@ CUSTOMERS = (
 
 
 def reset_suppliers() -> None:
-    """Remove the demo suppliers (after the demo organisations, whose contracts use them)."""
+    """Remove the demo suppliers (after the demo organisations, whose contracts use them) and
+    the incidents at them."""
+    Incident.objects.filter(supplier__orgnr__in=["556677-8899", "556100-1008"]).delete()
     Supplier.objects.filter(orgnr__in=["556677-8899", "556100-1008"]).delete()
     Supplier.objects.filter(country="US", registration_number="DE-7781234").delete()
 

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tillit.accounts.models import User
 from tillit.assessments.models import Assessment, AssessmentStatus, FindingStatus
 from tillit.assessments.selectors import result, shared_with
 from tillit.audit.chain import verify_chain
 from tillit.classification.models import Asset
+from tillit.incidents.models import Incident, Lesson
+from tillit.incidents.services import overdue_steps
 from tillit.organisations.models import Membership, Organisation, OrganisationKind
 from tillit.organisations.roles import Role
 from tillit.procurement.models import Procurement
@@ -101,3 +104,19 @@ def test_demo_has_assessments_in_every_state(capsys: pytest.CaptureFixture[str])
     call_command("demo")
     assert Assessment.objects.filter(supplier__orgnr="556677-8899").count() == 4
     assert verify_chain().ok
+
+
+def test_demo_has_a_past_incident_like_miljodata() -> None:
+    call_command("demo")
+    incident = Incident.objects.get(supplier__orgnr="556677-8899")
+    cases = {case.organisation.slug: case for case in incident.cases.all()}
+    assert set(cases) == {"exempelstad", "region-exempel", "exempelverket", "exempelstad-energi"}
+    assert cases["exempelstad"].status == "closed"
+    assert Lesson.objects.filter(case=cases["exempelstad"]).exists()
+    # One organisation has not acted: its deadlines are overdue.
+    assert overdue_steps(cases["exempelstad-energi"], timezone.now())
+    assert cases["region-exempel"].steps.filter(done_at__isnull=False).exists()
+    call_command("demo")
+    assert Incident.objects.count() == 1
+    call_command("demo", "--reset")
+    assert Incident.objects.count() == 1
