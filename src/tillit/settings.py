@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "tillit.assessments",
     "tillit.followup",
     "tillit.incidents",
+    "tillit.reports",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

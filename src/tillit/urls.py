@@ -12,6 +12,8 @@ from tillit.incidents import urls as incident_urls
 from tillit.incidents import views as incident_views
 from tillit.organisations import views as organisation_views
 from tillit.procurement import views as procurement_views
+from tillit.reports import urls as report_urls
+from tillit.reports import views as report_views
 from tillit.suppliers import urls as supplier_urls
 from tillit.web import views as web_views
 
@@ -84,6 +86,7 @@ organisation_patterns = [
     *assessment_urls.organisation_patterns,
     *followup_urls.organisation_patterns,
     *incident_urls.organisation_patterns,
+    *report_urls.organisation_patterns,
 ]
 
 urlpatterns = [
@@ -96,6 +99,11 @@ urlpatterns = [
     ),
     path("operator/", include(import_urls.operator_patterns)),
     path("operator/incidents/", incident_views.operator_incidents, name="operator-incidents"),
+    path(
+        "operator/concentration/",
+        report_views.operator_concentration,
+        name="operator-concentration",
+    ),
     path("portal/<str:token>/", include(assessment_urls.portal_patterns)),
     *followup_urls.feed_patterns,
     path("accounts/", include("allauth.urls")),

@@ -25,6 +25,7 @@ from tillit.accounts.models import User
 from tillit.followup.models import Digest, DigestStatus, Reminder, Run
 from tillit.followup.plan import Item, coordinators, follow_up_plan, member_ids, responsible
 from tillit.organisations.models import Organisation
+from tillit.reports.figures import snapshot_take
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +194,7 @@ def run(today: dt.date) -> Run:
     record = Run.objects.create(day=today, daily=True)
     for organisation in Organisation.objects.order_by("name"):
         record.reminders += schedule_for(organisation, today)
+        snapshot_take(organisation, today)
     gather_digests(today)
     send_due(record)
     record.finished_at = timezone.now()

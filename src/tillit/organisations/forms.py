@@ -28,6 +28,17 @@ class OrganisationForm(forms.Form):
     )
 
 
+class OrganisationSettingsForm(OrganisationForm):
+    share_concentration = forms.BooleanField(
+        label=_("Take part by name in the concentration view"),
+        required=False,
+        help_text=_(
+            "Organisations that take part see, across Tillit, which suppliers serve the most "
+            "organisations, systems and people, and are named there. Others are only counted."
+        ),
+    )
+
+
 class NewOrganisationForm(OrganisationForm):
     admin_email = forms.EmailField(
         label=_("First administrator's e-mail"),

@@ -37,6 +37,9 @@ class Organisation(models.Model):
         _("cybersecurity act (NIS2)"), max_length=10, choices=Nis2Category.choices
     )
     security_email = models.EmailField(_("security function e-mail"), blank=True)
+    # Whether the organisation takes part, by name, in the instance-wide concentration view
+    # (and sees it). Organisations that do not are counted but never named.
+    share_concentration = models.BooleanField(_("share in the concentration view"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

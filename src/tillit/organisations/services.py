@@ -15,7 +15,15 @@ from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
 from tillit.web.tasks import send_email
 
-ORGANISATION_FIELDS = ["name", "slug", "orgnr", "kind", "nis2", "security_email"]
+ORGANISATION_FIELDS = [
+    "name",
+    "slug",
+    "orgnr",
+    "kind",
+    "nis2",
+    "security_email",
+    "share_concentration",
+]
 
 
 def _validate_organisation(organisation: Organisation) -> None:

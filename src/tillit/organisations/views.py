@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.organisations import services
 from tillit.organisations.access import access_organisation
-from tillit.organisations.forms import MemberForm, NewOrganisationForm, OrganisationForm
+from tillit.organisations.forms import MemberForm, NewOrganisationForm, OrganisationSettingsForm
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Permission, Role
 from tillit.organisations.selectors import memberships_of
@@ -25,7 +25,7 @@ def organisation_settings(request: AuthenticatedHttpRequest, org: str) -> HttpRe
     access = access_organisation(request.user, org, Permission.MANAGE_ORGANISATION)
     organisation = access.organisation
     initial = {field: getattr(organisation, field) for field in services.ORGANISATION_FIELDS}
-    form = OrganisationForm(request.POST or None, initial=initial)
+    form = OrganisationSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(

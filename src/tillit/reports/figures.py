@@ -1,0 +1,158 @@
+"""An organisation's key figures for management: critical systems and their suppliers' status,
+open findings, overdue follow-up, incidents. Computed from the data at a fixed number of queries;
+stored monthly as a Snapshot for the trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from tillit.assessments.models import Finding, FindingStatus, Severity
+from tillit.classification.models import Asset
+from tillit.followup.plan import Item, Kind, Status, follow_up_plan
+from tillit.incidents.models import Case, CaseStatus
+from tillit.organisations.models import Organisation
+from tillit.reports.models import Snapshot
+from tillit.suppliers.gaps import agreement_of, holds_personal_data
+from tillit.suppliers.models import Certificate, Contract, SupplierRelation
+
+CRITICAL = 3
+
+
+@dataclass(frozen=True)
+class CriticalAsset:
+    name: str
+    level: int
+    suppliers: list[str]
+    assessed: bool  # no contract serving it is due for (re)assessment
+    certified: bool  # every supplier serving it has a valid certificate on record
+    agreement: bool  # every contract holding personal data has a complete PUB-avtal
+
+    @property
+    def security_protection(self) -> bool:
+        return self.level >= 4
+
+
+@dataclass
+class Figures:
+    critical_assets: int = 0
+    critical_not_assessed: int = 0
+    critical_not_certified: int = 0
+    critical_without_agreement: int = 0
+    findings_open: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    overdue_by_kind: dict[str, int] = field(default_factory=dict)
+    incidents_12_months: int = 0
+    open_cases: int = 0
+    suppliers: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def critical_assets(
+    organisation: Organisation, today: dt.date, plan: list[Item]
+) -> list[CriticalAsset]:
+    due_contracts = {
+        item.key.split(":", 1)[1]
+        for item in plan
+        if item.kind == Kind.REASSESSMENT and item.status(today) == Status.OVERDUE
+    }
+    valid = set(
+        Certificate.objects.filter(organisation=organisation, valid_until__gte=today).values_list(
+            "supplier_id", flat=True
+        )
+    )
+    assets = (
+        Asset.objects.filter(organisation=organisation, current__isnull=False)
+        .select_related("current")
+        .prefetch_related(
+            Prefetch(
+                "contracts",
+                queryset=Contract.objects.select_related(
+                    "supplier", "processor_agreement"
+                ).prefetch_related(
+                    Prefetch("assets", queryset=Asset.objects.select_related("current"))
+                ),
+            )
+        )
+        .order_by("name")
+    )
+    found = []
+    for asset in assets:
+        level = asset.current.max_level if asset.current is not None else -1
+        if level < CRITICAL:
+            continue
+        contracts = list(asset.contracts.all())
+        found.append(
+            CriticalAsset(
+                name=asset.name,
+                level=level,
+                suppliers=sorted({c.supplier.name for c in contracts}),
+                assessed=bool(contracts) and not any(str(c.pk) in due_contracts for c in contracts),
+                certified=bool(contracts) and all(c.supplier_id in valid for c in contracts),
+                agreement=all(
+                    (agreement := agreement_of(c)) is not None and not agreement.gaps
+                    for c in contracts
+                    if holds_personal_data(c)
+                ),
+            )
+        )
+    return found
+
+
+def key_figures(organisation: Organisation, today: dt.date) -> tuple[Figures, list[CriticalAsset]]:
+    plan = follow_up_plan(organisation, today)
+    critical = critical_assets(organisation, today, plan)
+    overdue = [item for item in plan if item.status(today) == Status.OVERDUE]
+    by_kind: dict[str, int] = {}
+    for item in overdue:
+        by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
+    open_findings = dict(
+        Finding.objects.filter(
+            organisation=organisation,
+            status__in=(FindingStatus.OPEN, FindingStatus.REMEDIATED),
+        )
+        .values_list("severity")
+        .annotate(Count("pk"))
+    )
+    since = timezone.now() - dt.timedelta(days=365)
+    cases = Case.objects.filter(organisation=organisation)
+    figures = Figures(
+        critical_assets=len(critical),
+        critical_not_assessed=sum(1 for a in critical if not a.assessed),
+        critical_not_certified=sum(1 for a in critical if not a.certified),
+        critical_without_agreement=sum(1 for a in critical if not a.agreement),
+        findings_open={severity: open_findings.get(severity, 0) for severity in Severity.values},
+        overdue=len(overdue),
+        overdue_by_kind=by_kind,
+        incidents_12_months=cases.filter(created_at__gte=since).count(),
+        open_cases=cases.filter(status=CaseStatus.OPEN).count(),
+        suppliers=SupplierRelation.objects.filter(organisation=organisation).count(),
+    )
+    return figures, critical
+
+
+def snapshot_take(organisation: Organisation, today: dt.date) -> Snapshot | None:
+    """This month's snapshot, taken once (the first daily pass of the month)."""
+    month = today.replace(day=1)
+    if Snapshot.objects.filter(organisation=organisation, month=month).exists():
+        return None
+    figures, _critical = key_figures(organisation, today)
+    try:
+        with transaction.atomic():
+            return Snapshot.objects.create(
+                organisation=organisation, month=month, figures=figures.as_dict()
+            )
+    except IntegrityError:  # another worker took it meanwhile
+        return None
+
+
+def trend(organisation: Organisation, months: int = 12) -> list[Snapshot]:
+    """The last months' snapshots, oldest first."""
+    recent = Snapshot.objects.filter(organisation=organisation).order_by("-month")[:months]
+    return list(reversed(list(recent)))
