@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import models
+import uuid
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tillit.documents.models import Document
 from tillit.organisations.models import Organisation
 
 
@@ -29,3 +34,49 @@ class Snapshot(models.Model):
     @property
     def open_findings(self) -> int:
         return sum(self.figures.get("findings_open", {}).values())
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ManagementReport(models.Model):
+    """A management report asked for by a member and made by the worker as a PDF."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="management_reports"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=2, default="sv")
+    reference = models.CharField(_("reference number (diarienummer)"), max_length=100, blank=True)
+    secrecy_marking = models.CharField(_("secrecy marking"), max_length=200, blank=True)
+    decisions = models.TextField(_("decisions asked of management"), blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="reports_report_period_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.period_start}–{self.period_end}"

@@ -8,5 +8,6 @@ from tillit.reports import views
 
 organisation_patterns = [
     path("management/", views.management, name="management"),
+    path("management/reports/", views.report_request, name="management-report"),
     path("concentration/", views.concentration, name="concentration"),
 ]

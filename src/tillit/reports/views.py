@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.organisations.access import access_organisation
+from tillit.organisations.models import Organisation
+from tillit.reports import services
 from tillit.reports.concentration import subprocessor_reach, supplier_reach
 from tillit.reports.figures import key_figures, trend
+from tillit.reports.forms import ReportForm
+from tillit.reports.models import ManagementReport
 
 
 @login_required
@@ -27,8 +34,48 @@ def management(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
         "figures": figures,
         "critical": critical,
         "trend": trend(access.organisation),
+        "reports": _reports(access.organisation),
+        "report_form": ReportForm(
+            initial={
+                "period_start": today.replace(month=1, day=1),
+                "period_end": today,
+                "language": request.LANGUAGE_CODE,
+            }
+        ),
     }
     return render(request, "reports/management.html", context)
+
+
+def _reports(organisation: Organisation) -> list[ManagementReport]:
+    return list(
+        ManagementReport.objects.filter(organisation=organisation).select_related("document")[:10]
+    )
+
+
+@login_required
+def report_request(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
+    """Ask the worker for a management report; the page shows its progress."""
+    access = access_organisation(request.user, org)
+    if request.method != "POST":
+        return render(
+            request,
+            "reports/partials/report_list.html",
+            {"access": access, "reports": _reports(access.organisation)},
+        )
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_request(
+                acting_user=request.user, organisation=access.organisation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The report is being made. It appears below when ready."))
+    else:
+        messages.error(request, _("Give the period as two dates."))
+    return redirect(reverse("management", args=[org]) + "#reports")
 
 
 def _concentration(request: AuthenticatedHttpRequest, context: dict[str, object]) -> HttpResponse:

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from tillit.assessments.models import Finding
 from tillit.conftest import Personas
+from tillit.documents.services import document_content
 from tillit.followup import reminders
+from tillit.reports import management_report
 from tillit.reports.concentration import subprocessor_reach, supplier_reach
 from tillit.reports.figures import key_figures, snapshot_take, trend
-from tillit.reports.models import Snapshot
+from tillit.reports.models import ManagementReport, ReportStatus, Snapshot
 from tillit.suppliers.models import SubProcessor
 from tillit.suppliers.services import certificate_add
 from tillit.testing import (
@@ -185,3 +190,68 @@ def test_taking_part_is_a_setting_of_the_organisation(personas: Personas) -> Non
     )
     org.refresh_from_db()
     assert org.share_concentration
+
+
+def _pdf_pages(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_the_management_report_is_made_in_the_background(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    for number in range(25):  # enough systems for several pages
+        make_asset(personas.org_a, f"System {number:02d}", confidentiality=3)
+    client = personas.client(personas.reader_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("management-report", args=["org-a"]),
+            {
+                "period_start": "2026-01-01",
+                "period_end": "2026-12-31",
+                "language": "sv",
+                "reference": "KS 2026/77",
+                "secrecy_marking": "Hemlig enligt OSL 18 kap. 8 §",
+                "decisions": "Besluta om krav på loggning hos HR-leverantören.",
+            },
+        )
+    assert response["Location"].endswith("#reports")
+    report = ManagementReport.objects.get()
+    assert report.status == ReportStatus.DONE
+    assert report.document is not None
+    pages = _pdf_pages(document_content(report.document))
+    assert len(pages) > 1
+    assert all("Hemlig enligt OSL 18 kap. 8 §" in page for page in pages)
+    assert all("KS 2026/77" in page for page in pages)
+    text = " ".join(" ".join(pages).split())  # table cells wrap
+    assert personas.org_a.name in text
+    assert "System 24" in text
+    assert "Besluta om krav på loggning hos HR-leverantören." in text
+    listing = client.get(reverse("management", args=["org-a"])).content.decode()
+    assert reverse("document-download", args=["org-a", report.document.pk]) in listing
+
+
+def test_a_report_for_a_nonsense_period_is_refused(personas: Personas) -> None:
+    personas.client(personas.reader_a).post(
+        reverse("management-report", args=["org-a"]),
+        {"period_start": "2026-12-31", "period_end": "2026-01-01", "language": "sv"},
+    )
+    assert not ManagementReport.objects.exists()
+
+
+def test_a_failed_report_says_so(personas: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = ManagementReport.objects.create(
+        organisation=personas.org_a,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 6, 30),
+        requested_by=personas.admin_a,
+    )
+
+    def broken(*args: object) -> bytes:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(management_report, "html_to_pdf", broken)
+    with pytest.raises(OSError, match="no fonts"):
+        management_report.generate(str(report.pk))
+    report.refresh_from_db()
+    assert (report.status, report.error) == (ReportStatus.FAILED, "OSError: no fonts")
+    assert report.document is None
