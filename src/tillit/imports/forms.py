@@ -24,17 +24,6 @@ class UploadForm(forms.Form):
         self.fields["kind"] = _kind_field(kinds, label=_("What the file holds"))
 
 
-class ConfirmForm(forms.Form):
-    """The previewed file, kept as an encrypted document of the organisation."""
-
-    kind = forms.ChoiceField()
-    document = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"] = _kind_field(kinds, widget=forms.HiddenInput)
-
-
 class OperatorConfirmForm(forms.Form):
     """The previewed file itself, base64 in a hidden field: an organisations file is small, has
     no organisation to be kept as a document of, and is checked again on confirm."""

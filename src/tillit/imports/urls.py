@@ -8,7 +8,8 @@ from tillit.imports import views
 
 organisation_patterns = [
     path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/jobs/<uuid:job>/", views.import_job, name="import-job"),
+    path("import/jobs/<uuid:job>/confirm/", views.import_job_confirm, name="import-job-confirm"),
     path("import/templates/<str:kind>.csv", views.import_template, name="import-template"),
 ]
 

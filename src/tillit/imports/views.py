@@ -1,7 +1,9 @@
 """Import pages: upload a file, preview every problem (or what will change), confirm.
 
-Between preview and confirm an organisation's file is kept as one of its encrypted documents,
-named by a hidden field; confirming validates it again, since the data may have changed.
+An organisation's file is kept as one of its encrypted documents; the worker checks it (a dry
+run) and, once confirmed, imports it, checking again since the data may have changed. Both run
+as ImportJobs whose page shows how they go. The operator's organisations files are small and
+are checked and imported in the request.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,16 +21,17 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.documents.models import Document
-from tillit.documents.services import document_content, document_store
-from tillit.imports.forms import ConfirmForm, OperatorConfirmForm, UploadForm
+from tillit.documents.services import document_store
+from tillit.imports.forms import OperatorConfirmForm, UploadForm
 from tillit.imports.kinds import KINDS, OPERATOR_KINDS, ORGANISATION_KINDS, template_csv
+from tillit.imports.models import ImportJob
 from tillit.imports.parsing import MAX_BYTES
-from tillit.imports.problems import Problem
 from tillit.imports.services import ImportResult, import_file
+from tillit.imports.tasks import run_import
 from tillit.organisations.access import OrgAccess, access_organisation
 from tillit.organisations.models import Organisation
 from tillit.organisations.roles import Permission
@@ -39,47 +43,72 @@ MAX_ERRORS_SHOWN = 1000
 
 @login_required
 def import_upload(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
+    """Upload a file: it is kept as an encrypted document and checked by the worker."""
     access = access_organisation(request.user, org, Permission.EDIT)
     form = UploadForm(request.POST or None, request.FILES or None, kinds=ORGANISATION_KINDS)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = _dry_run(request, upload, form.cleaned_data["kind"], access.organisation)
-        confirm = None
-        if result.ok:
-            upload.seek(0)
-            try:
-                document = document_store(
-                    acting_user=request.user, organisation=access.organisation, upload=upload
-                )
-            except ValidationError as exc:
-                result.errors = [Problem(None, None, text, "document") for text in exc.messages]
-            else:
-                initial = {"kind": result.kind, "document": document.pk}
-                confirm = ConfirmForm(initial=initial, kinds=ORGANISATION_KINDS)
-        return _preview(request, _org_context(access), result, confirm)
+        try:
+            document = document_store(
+                acting_user=request.user,
+                organisation=access.organisation,
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            job = _start(request, access, form.cleaned_data["kind"], document, dry_run=True)
+            return redirect("import-job", org, job.pk)
     return render(request, "imports/upload.html", _org_context(access) | {"form": form})
 
 
-@require_POST
-@login_required
-def import_confirm(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
-    access = access_organisation(request.user, org, Permission.EDIT)
-    form = ConfirmForm(request.POST, kinds=ORGANISATION_KINDS)
-    if not form.is_valid():
-        return HttpResponseBadRequest()
-    document = access.get(Document.objects.all(), pk=form.cleaned_data["document"])
-    result = import_file(
-        kind=form.cleaned_data["kind"],
-        content=document_content(document),
-        filename=document.name,
-        acting_user=request.user,
+def _start(
+    request: AuthenticatedHttpRequest,
+    access: OrgAccess,
+    kind: str,
+    document: Document,
+    *,
+    dry_run: bool,
+) -> ImportJob:
+    job = ImportJob.objects.create(
         organisation=access.organisation,
-        dry_run=False,
+        kind=kind,
+        document=document,
+        dry_run=dry_run,
+        language=request.LANGUAGE_CODE,
+        requested_by=request.user,
     )
-    if not result.ok:
-        return _preview(request, _org_context(access), result, None)
-    _imported(request, result)
-    return redirect("import", org)
+    # Requests are not wrapped in a transaction: the job is saved before the worker looks.
+    run_import.enqueue(str(job.pk))
+    return job
+
+
+@login_required
+@require_safe
+def import_job(request: AuthenticatedHttpRequest, org: str, job: UUID) -> HttpResponse:
+    """How the check or the import goes; the page asks again every few seconds until done."""
+    access = access_organisation(request.user, org, Permission.EDIT)
+    found = access.get(ImportJob.objects.select_related("document"), pk=job)
+    context = _org_context(access) | {
+        "job": found,
+        "kind_label": KINDS[found.kind].label if found.kind in KINDS else found.kind,
+        "problems_not_shown": max(0, found.problem_count - len(found.problems)),
+    }
+    if request.htmx:
+        return render(request, "imports/partials/job.html", context)
+    return render(request, "imports/job.html", context)
+
+
+@login_required
+@require_POST
+def import_job_confirm(request: AuthenticatedHttpRequest, org: str, job: UUID) -> HttpResponse:
+    """Import a file whose check found no problems (it is checked again as it is imported)."""
+    access = access_organisation(request.user, org, Permission.EDIT)
+    checked = access.get(ImportJob.objects.select_related("document"), pk=job)
+    if not (checked.dry_run and checked.ok):
+        return HttpResponseBadRequest()
+    started = _start(request, access, checked.kind, checked.document, dry_run=False)
+    return redirect("import-job", org, started.pk)
 
 
 @login_required
@@ -168,7 +197,6 @@ def _org_context(access: OrgAccess) -> dict[str, Any]:
         "access": access,
         "form": UploadForm(kinds=ORGANISATION_KINDS),
         "upload_url": reverse("import", args=[slug]),
-        "confirm_url": reverse("import-confirm", args=[slug]),
         "templates": [
             (KINDS[kind].label, reverse("import-template", args=[slug, kind]))
             for kind in ORGANISATION_KINDS
@@ -192,7 +220,7 @@ def _preview(
     request: AuthenticatedHttpRequest,
     context: dict[str, Any],
     result: ImportResult,
-    confirm: ConfirmForm | OperatorConfirmForm | None,
+    confirm: OperatorConfirmForm | None,
 ) -> HttpResponse:
     context |= {
         "result": result,

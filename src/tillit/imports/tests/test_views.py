@@ -8,9 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.documents.models import Document
 from tillit.documents.services import document_store
+from tillit.imports import tasks
+from tillit.imports.models import ImportJob
+from tillit.imports.tasks import run_import
 from tillit.imports.tests.conftest import World
 from tillit.imports.tests.files import CONTRACT_COLUMNS, counts, csv_bytes
 from tillit.organisations.models import Organisation
@@ -42,48 +46,85 @@ def test_the_upload_page_offers_kinds_and_templates(world: World) -> None:
     assert "/o/org-a/import/templates/systems.csv" in page
 
 
-def test_preview_lists_every_problem_and_writes_nothing(world: World) -> None:
+def _upload(client: Client, world: World, **changes: str) -> ImportJob:
+    response = client.post(
+        "/o/org-a/import/", {"kind": "contracts", "file": _contracts(world, **changes)}
+    )
+    job = ImportJob.objects.order_by("-requested_at").first()
+    assert job is not None
+    assert response["Location"] == f"/o/org-a/import/jobs/{job.pk}/"
+    return job
+
+
+def test_the_check_lists_every_problem_and_imports_nothing(world: World) -> None:
     before = counts()
     client = _client(world.personas, world.personas.admin_a)
-    response = client.post(
-        "/o/org-a/import/", {"kind": "contracts", "file": _contracts(world, end="2020-01-01")}
-    )
-    page = response.content.decode()
-    assert response.status_code == 200
+    job = _upload(client, world, end="2020-01-01")
+    assert (job.status, job.dry_run, job.problem_count) == ("done", True, 1)
+    page = client.get(f"/o/org-a/import/jobs/{job.pk}/").content.decode()
     assert "The contract cannot end before it starts." in page
     assert "<code>end</code>" in page
-    assert 'action="/o/org-a/import/confirm/"' not in page
-    assert counts() == before
-    assert not Document.objects.exists()
+    assert "/confirm/" not in page
+    after = counts()
+    # Only the kept file was recorded (its upload is in the audit log); nothing was imported.
+    assert after.pop("audit.AuditEvent") == before.pop("audit.AuditEvent") + 1
+    assert AuditEvent.objects.order_by("-id").first().action == "document.upload"  # type: ignore[union-attr]
+    assert after == before
 
 
-def test_preview_then_confirm_imports(world: World) -> None:
+def test_check_then_confirm_imports_in_the_background(world: World) -> None:
     client = _client(world.personas, world.personas.admin_a)
-    response = client.post("/o/org-a/import/", {"kind": "contracts", "file": _contracts(world)})
-    page = response.content.decode()
+    job = _upload(client, world)
+    page = client.get(f"/o/org-a/import/jobs/{job.pk}/").content.decode()
     assert "Importing will create 1, update 0 and leave 0 unchanged." in page
     assert not Contract.objects.exists()
-    document = Document.objects.get(organisation=world.personas.org_a)
-    assert f'value="{document.pk}"' in page
-    response = client.post(
-        "/o/org-a/import/confirm/", {"kind": "contracts", "document": str(document.pk)}
-    )
-    assert response.status_code == 302
+    response = client.post(f"/o/org-a/import/jobs/{job.pk}/confirm/")
+    imported = ImportJob.objects.get(dry_run=False)
+    assert response["Location"] == f"/o/org-a/import/jobs/{imported.pk}/"
+    assert (imported.status, imported.created) == ("done", 1)
     assert Contract.objects.filter(organisation=world.personas.org_a).count() == 1
     page = client.get(response["Location"]).content.decode()
     assert "Imported avtal.csv: 1 created, 0 updated, 0 unchanged." in page
+    # A job already run is not run again (a worker re-running a task).
+    run_import.call(str(imported.pk))
+    assert Contract.objects.count() == 1
 
 
-def test_confirm_validates_again(world: World) -> None:
+def test_a_pending_job_page_asks_again(world: World) -> None:
     client = _client(world.personas, world.personas.admin_a)
-    client.post("/o/org-a/import/", {"kind": "contracts", "file": _contracts(world)})
-    document = Document.objects.get()
+    job = _upload(client, world)
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    page = client.get(f"/o/org-a/import/jobs/{job.pk}/", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' in page.content.decode()
+
+
+def test_confirm_checks_again(world: World) -> None:
+    client = _client(world.personas, world.personas.admin_a)
+    job = _upload(client, world)
     world.system.delete()
-    response = client.post(
-        "/o/org-a/import/confirm/", {"kind": "contracts", "document": str(document.pk)}
-    )
-    assert response.status_code == 200
-    assert "has no system named" in response.content.decode()
+    client.post(f"/o/org-a/import/jobs/{job.pk}/confirm/")
+    imported = ImportJob.objects.get(dry_run=False)
+    assert imported.problem_count == 1
+    assert "has no system named" in imported.problems[0]["message"]
+    assert not Contract.objects.exists()
+
+
+def test_only_a_clean_check_can_be_confirmed(world: World) -> None:
+    client = _client(world.personas, world.personas.admin_a)
+    job = _upload(client, world, end="2020-01-01")
+    assert client.post(f"/o/org-a/import/jobs/{job.pk}/confirm/").status_code == 400
+    assert not ImportJob.objects.filter(dry_run=False).exists()
+
+
+def test_a_failure_is_recorded_and_imports_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "import_file", broken)
+    job = _upload(_client(world.personas, world.personas.admin_a), world)
+    assert (job.status, job.failure) == ("failed", "RuntimeError: disk full")
     assert not Contract.objects.exists()
 
 
@@ -92,27 +133,21 @@ def test_readers_may_not_import(world: World) -> None:
     assert client.get("/o/org-a/import/").status_code == 403
     response = client.post("/o/org-a/import/", {"kind": "contracts", "file": _contracts(world)})
     assert response.status_code == 403
-    assert client.post("/o/org-a/import/confirm/", {}).status_code == 403
     assert not Document.objects.exists()
 
 
-def test_another_organisations_upload_is_not_found(world: World) -> None:
+def test_another_organisations_job_is_not_found(world: World) -> None:
     personas = world.personas
     document = document_store(
         acting_user=personas.coordinator_b, organisation=personas.org_b, upload=_contracts(world)
     )
-    client = _client(personas, personas.admin_a)
-    response = client.post(
-        "/o/org-a/import/confirm/", {"kind": "contracts", "document": str(document.pk)}
+    job = ImportJob.objects.create(
+        organisation=personas.org_b, kind="contracts", document=document, dry_run=True
     )
-    assert response.status_code == 404
+    client = _client(personas, personas.admin_a)
+    assert client.get(f"/o/org-a/import/jobs/{job.pk}/").status_code == 404
+    assert client.post(f"/o/org-a/import/jobs/{job.pk}/confirm/").status_code == 404
     assert not Contract.objects.exists()
-
-
-def test_a_tampered_confirm_form_is_a_bad_request(world: World) -> None:
-    client = _client(world.personas, world.personas.admin_a)
-    response = client.post("/o/org-a/import/confirm/", {"kind": "organisations", "document": "x"})
-    assert response.status_code == 400
 
 
 def test_templates_have_the_header_and_the_organisations_own_orgnr(world: World) -> None:

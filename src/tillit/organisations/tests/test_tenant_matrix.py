@@ -16,6 +16,7 @@ from tillit.assessments.services import link_issue
 from tillit.catalogue.models import Requirement
 from tillit.conftest import Personas
 from tillit.documents.services import document_store
+from tillit.imports.models import ImportJob
 from tillit.incidents.models import ReportedVia
 from tillit.incidents.services import incident_register
 from tillit.organisations.models import Membership
@@ -97,8 +98,12 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
     case = incident.cases.get(organisation=personas.org_a)
     step = case.steps.first()
     assert step is not None
+    job = ImportJob.objects.create(
+        organisation=personas.org_a, kind="contracts", document=document, dry_run=True
+    )
     return {
         "membership": Membership.objects.get(user=personas.reader_a).pk,
+        "job": job.pk,
         "case": case.pk,
         "draft": "imy",
         "step": step.pk,
