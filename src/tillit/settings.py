@@ -6,6 +6,7 @@ TILLIT_ENV=development (the default) runs on SQLite under var/ with a generated 
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "tillit.assessments",
     "tillit.followup",
     "tillit.incidents",
+    "tillit.api",
     "tillit.reports",
     "tillit.web",
     "django.contrib.auth",
@@ -106,6 +108,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -284,4 +289,50 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+# The REST API under /api/v1/ (tillit.api, docs/api.md): personal tokens or the session, JSON in
+# and out, errors as RFC 9457 problems, rate limits per token in the shared database cache.
+API_RATE_LIMIT = envstr("API_RATE_LIMIT", "300/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured("API_RATE_LIMIT must look like 300/minute (second, hour, day)")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tillit.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["tillit.api.throttling.ApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": API_RATE_LIMIT,
+        "user": API_RATE_LIMIT,
+        "anonymous": "60/minute",
+    },
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tillit.api.problems.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tillit API",
+    "DESCRIPTION": "Supplier security for the public sector. See docs/api.md for a walk-through.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "tillit.organisations.models.OrganisationKind",
+        "CertificateKindEnum": "tillit.suppliers.models.CertificateType",
+        "Art28PointEnum": "tillit.api.endpoints.contracts.POINTS",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tillit.api.schema.add_problem_responses",
+    ],
 }

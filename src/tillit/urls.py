@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from tillit.api import urls as api_urls
 from tillit.assessments import urls as assessment_urls
 from tillit.audit import views as audit_views
 from tillit.catalogue import views as catalogue_views
@@ -87,6 +88,7 @@ organisation_patterns = [
     *followup_urls.organisation_patterns,
     *incident_urls.organisation_patterns,
     *report_urls.organisation_patterns,
+    *api_urls.organisation_patterns,
 ]
 
 urlpatterns = [
@@ -106,6 +108,7 @@ urlpatterns = [
     ),
     path("portal/<str:token>/", include(assessment_urls.portal_patterns)),
     *followup_urls.feed_patterns,
+    path("api/v1/", include(api_urls.api_patterns)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -18,6 +20,20 @@ M = TypeVar("M", bound=models.Model)
 # Any constant will do: every writer of the audit chain takes the same PostgreSQL advisory lock,
 # so two processes never chain onto the same previous row.
 _CHAIN_LOCK_ID = 7_311_071
+
+# The channel a person acts through, when it is not Tillit's own pages: an API request made with
+# a personal token names the token here, and every event recorded meanwhile names it too.
+_channel: ContextVar[str] = ContextVar("audit_channel", default="")
+
+
+@contextmanager
+def audit_channel(label: str) -> Iterator[None]:
+    """Name the channel (e.g. an API token) in the actor of every event recorded inside."""
+    reset = _channel.set(label)
+    try:
+        yield
+    finally:
+        _channel.reset(reset)
 
 
 def _jsonable(value: Any) -> Any:
@@ -69,11 +85,14 @@ def audit_record(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
     prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    label = actor_label or (actor.email if actor else "system")
+    if channel := _channel.get():
+        label = f"{label} via {channel}"
     fields: dict[str, Any] = {
         "prev_hash": prev_hash or GENESIS,
         "created_at": timezone.now(),
         "actor_id": actor.pk if actor else None,
-        "actor_label": actor_label or (actor.email if actor else "system"),
+        "actor_label": label[:254],
         "organisation_id": organisation_id,
         "action": action,
         "object_type": obj._meta.label_lower,

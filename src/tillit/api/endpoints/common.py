@@ -1,0 +1,30 @@
+"""Representations shared by several resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tillit.api import fields
+from tillit.api.base import Serializer
+
+
+class PersonSerializer(Serializer):
+    """A person, named by e-mail address (people have no public identifier of their own)."""
+
+    email = serializers.EmailField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class LocalisedTextField(serializers.DictField):
+    """Text in Swedish and English: {"sv": "…", "en": "…"}."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.CharField(allow_blank=True), read_only=True, **kwargs)
+
+
+def email_field(**kwargs: Any) -> serializers.EmailField:
+    return fields.EmailField(
+        help_text="The e-mail address of a member of the organisation.", **kwargs
+    )

@@ -1,0 +1,336 @@
+"""Contracts with the assets they serve, where the data is, and the processor agreement
+(PUB-avtal) with its checklist of GDPR Art. 28(3)(a)–(h)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tillit.api import fields
+from tillit.api.access import api_access, user_of
+from tillit.api.base import ApiView, Serializer, ordered, ordering_field, pick, pick_many
+from tillit.api.conditional import IF_MATCH, require_match
+from tillit.api.endpoints.suppliers import SupplierRefSerializer
+from tillit.classification.selectors import assets_of
+from tillit.documents.models import Document
+from tillit.lib.countries import is_eu_eea
+from tillit.organisations.models import Organisation
+from tillit.organisations.roles import Permission
+from tillit.suppliers import services
+from tillit.suppliers.models import ART_28_POINTS, Contract, DataLocation, TransferMechanism
+from tillit.suppliers.selectors import contracts_with_details, suppliers_of
+
+TAGS = ["contracts"]
+POINTS = [(point, f"Art. 28(3)({point})") for point in ART_28_POINTS]
+
+
+class DataLocationSerializer(Serializer):
+    country = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2.")
+    eu_eea = serializers.SerializerMethodField()
+    storage = serializers.BooleanField(read_only=True)
+    processing = serializers.BooleanField(read_only=True)
+    transfer_mechanism = serializers.ChoiceField(
+        choices=TransferMechanism.choices, read_only=True, help_text="GDPR chapter V."
+    )
+    note = serializers.CharField(read_only=True)
+
+    def get_eu_eea(self, location: DataLocation) -> bool:
+        return is_eu_eea(location.country)
+
+
+class ProcessorAgreementSerializer(Serializer):
+    signed_on = serializers.DateField(read_only=True, allow_null=True)
+    version = serializers.CharField(read_only=True)
+    covers = serializers.SerializerMethodField(help_text="The Art. 28(3) points covered.")
+    gaps = serializers.ListField(
+        child=serializers.ChoiceField(choices=POINTS), read_only=True, help_text="Not covered."
+    )
+    document = serializers.UUIDField(source="document_id", read_only=True, allow_null=True)
+
+    def get_covers(self, agreement: Any) -> list[str]:
+        return [point for point in ART_28_POINTS if getattr(agreement, f"covers_{point}")]
+
+
+def _decimal(max_digits: int, places: int, **kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=max_digits, decimal_places=places, **kwargs)
+
+
+def _decimal_in(max_digits: int, places: int, **kwargs: Any) -> serializers.DecimalField:
+    return fields.DecimalField(max_digits=max_digits, decimal_places=places, **kwargs)
+
+
+class ContractSerializer(Serializer):
+    id = serializers.UUIDField(read_only=True)
+    supplier = SupplierRefSerializer(read_only=True)
+    assets = serializers.SerializerMethodField()
+    service = serializers.CharField(read_only=True)
+    start = serializers.DateField(read_only=True, allow_null=True)
+    end = serializers.DateField(read_only=True, allow_null=True)
+    notice_period_days = serializers.IntegerField(read_only=True, allow_null=True)
+    annual_value = _decimal(14, 2, read_only=True, allow_null=True, help_text="SEK a year.")
+    customer_contact = serializers.CharField(read_only=True)
+    supplier_contact = serializers.CharField(read_only=True)
+    sla_availability = _decimal(6, 3, read_only=True, allow_null=True, help_text="Per cent.")
+    incident_notice_hours = serializers.IntegerField(read_only=True, allow_null=True)
+    support_response_hours = serializers.IntegerField(read_only=True, allow_null=True)
+    liability = serializers.BooleanField(read_only=True)
+    liability_text = serializers.CharField(read_only=True)
+    right_to_audit = serializers.BooleanField(read_only=True)
+    exit_clause = serializers.BooleanField(read_only=True)
+    exit_text = serializers.CharField(read_only=True)
+    locations = DataLocationSerializer(many=True, read_only=True)
+    processor_agreement = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def get_assets(self, contract: Contract) -> list[UUID]:
+        return sorted(asset.pk for asset in contract.assets.all())
+
+    def get_documents(self, contract: Contract) -> list[UUID]:
+        return sorted(document.pk for document in contract.documents.all())
+
+    @extend_schema_field(ProcessorAgreementSerializer(allow_null=True))
+    def get_processor_agreement(self, contract: Contract) -> dict[str, Any] | None:
+        agreement = getattr(contract, "processor_agreement", None)
+        return None if agreement is None else dict(ProcessorAgreementSerializer(agreement).data)
+
+
+class ContractFieldsSerializer(Serializer):
+    """The contract's own terms, as the contract services take them."""
+
+    service = fields.CharField(max_length=200)
+    start = fields.DateField(required=False, allow_null=True)
+    end = fields.DateField(required=False, allow_null=True)
+    notice_period_days = fields.IntegerField(
+        min_value=0, max_value=36_500, required=False, allow_null=True
+    )
+    annual_value = _decimal_in(14, 2, min_value=0, required=False, allow_null=True)
+    customer_contact = fields.CharField(max_length=200, required=False, allow_blank=True)
+    supplier_contact = fields.CharField(max_length=200, required=False, allow_blank=True)
+    sla_availability = _decimal_in(
+        6, 3, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    incident_notice_hours = fields.IntegerField(
+        min_value=0, max_value=100_000, required=False, allow_null=True
+    )
+    support_response_hours = fields.IntegerField(
+        min_value=0, max_value=100_000, required=False, allow_null=True
+    )
+    liability = fields.BooleanField(required=False)
+    liability_text = fields.CharField(required=False, allow_blank=True)
+    right_to_audit = fields.BooleanField(required=False)
+    exit_clause = fields.BooleanField(required=False)
+    exit_text = fields.CharField(required=False, allow_blank=True)
+    assets = serializers.ListField(
+        child=fields.UUIDField(), max_length=1000, required=False, help_text="Asset ids."
+    )
+
+
+class ContractInputSerializer(ContractFieldsSerializer):
+    supplier = fields.UUIDField(help_text="One of the organisation's suppliers.")
+
+
+class ContractPatchSerializer(ContractFieldsSerializer):
+    service = fields.CharField(max_length=200, required=False)
+
+
+class ContractFilterSerializer(Serializer):
+    supplier = fields.QueryUUIDField(required=False)
+    asset = fields.QueryUUIDField(required=False, help_text="Contracts serving this asset.")
+    q = serializers.CharField(required=False, help_text="Part of the service or supplier name.")
+    ends_before = fields.QueryDateField(required=False)
+    ends_after = fields.QueryDateField(required=False)
+    ordering = ordering_field("service", "start", "end", "created_at")
+
+
+def _contracts(organisation: Organisation) -> Any:
+    return contracts_with_details(organisation).prefetch_related("documents")
+
+
+class ContractList(ApiView):
+    @extend_schema(
+        operation_id="contracts_list",
+        tags=TAGS,
+        parameters=[ContractFilterSerializer],
+        responses=ContractSerializer(many=True),
+    )
+    def get(self, request: Request, org: str) -> Response:
+        access = api_access(request, org)
+        filters = self.query(ContractFilterSerializer, request)
+        found = _contracts(access.organisation)
+        if supplier := filters.get("supplier"):
+            found = found.filter(supplier=supplier)
+        if asset := filters.get("asset"):
+            found = found.filter(assets=asset)
+        if q := filters.get("q"):
+            found = found.filter(Q(service__icontains=q) | Q(supplier__name__icontains=q))
+        if before := filters.get("ends_before"):
+            found = found.filter(end__lt=before)
+        if after := filters.get("ends_after"):
+            found = found.filter(end__gt=after)
+        found = ordered(found.distinct(), filters.get("ordering"), "service")
+        return self.page(request, found, ContractSerializer)
+
+    @extend_schema(
+        operation_id="contracts_create",
+        tags=TAGS,
+        request=ContractInputSerializer,
+        responses={201: ContractSerializer},
+    )
+    def post(self, request: Request, org: str) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        organisation = access.organisation
+        data = self.validated(ContractInputSerializer, request.data)
+        supplier = pick(suppliers_of(organisation), data.pop("supplier"), "supplier")
+        assets = pick_many(assets_of(organisation), data.pop("assets", []), "assets")
+        contract = services.contract_create(
+            acting_user=user_of(request),
+            organisation=organisation,
+            supplier=supplier,
+            assets=assets,
+            **data,
+        )
+        target = _contracts(organisation).get(pk=contract.pk)
+        location = reverse("api-contract-detail", args=[org, contract.pk])
+        return self.one(request, target, ContractSerializer, status=201, location=location)
+
+
+class ContractDetail(ApiView):
+    @extend_schema(operation_id="contracts_retrieve", tags=TAGS, responses=ContractSerializer)
+    def get(self, request: Request, org: str, contract: UUID) -> Response:
+        access = api_access(request, org)
+        return self.one(
+            request, access.get(_contracts(access.organisation), pk=contract), ContractSerializer
+        )
+
+    @extend_schema(
+        operation_id="contracts_partial_update",
+        tags=TAGS,
+        parameters=[IF_MATCH],
+        request=ContractPatchSerializer,
+        responses=ContractSerializer,
+    )
+    def patch(self, request: Request, org: str, contract: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        organisation = access.organisation
+        data = self.validated(ContractPatchSerializer, request.data, partial=True)
+        assets = None
+        if "assets" in data:
+            assets = pick_many(assets_of(organisation), data.pop("assets"), "assets")
+        with transaction.atomic():
+            locked = Contract.objects.select_for_update().filter(pk=contract)
+            access.get(locked, pk=contract)
+            target = access.get(_contracts(organisation), pk=contract)
+            require_match(request, self.current_etag(request, target, ContractSerializer))
+            services.contract_update(
+                acting_user=user_of(request), contract=target, assets=assets, **data
+            )
+        target = _contracts(organisation).get(pk=contract)
+        return self.one(request, target, ContractSerializer)
+
+
+class LocationInputSerializer(Serializer):
+    country = fields.CharField(max_length=2, help_text="ISO 3166-1 alpha-2.")
+    storage = fields.BooleanField(required=False, default=True)
+    processing = fields.BooleanField(required=False, default=True)
+    transfer_mechanism = serializers.ChoiceField(
+        choices=TransferMechanism.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Required when the country is outside the EU/EEA.",
+    )
+    note = fields.CharField(required=False, default="", allow_blank=True)
+
+
+class LocationCreate(ApiView):
+    @extend_schema(
+        operation_id="contracts_locations_create",
+        tags=TAGS,
+        request=LocationInputSerializer,
+        responses={201: DataLocationSerializer},
+        description="Record a country where the contract's data is stored or processed.",
+    )
+    def post(self, request: Request, org: str, contract: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        target = access.get(Contract.objects.all(), pk=contract)
+        data = self.validated(LocationInputSerializer, request.data)
+        location = services.data_location_add(acting_user=user_of(request), contract=target, **data)
+        return self.one(request, location, DataLocationSerializer, status=201)
+
+
+class AgreementInputSerializer(Serializer):
+    signed_on = fields.DateField(required=False, allow_null=True, default=None)
+    version = fields.CharField(max_length=50, required=False, default="", allow_blank=True)
+    covers = serializers.ListField(
+        child=serializers.ChoiceField(choices=POINTS),
+        max_length=len(ART_28_POINTS),
+        help_text="The Art. 28(3) points the agreement covers; the rest are gaps.",
+    )
+    document = fields.UUIDField(
+        required=False, allow_null=True, default=None, help_text="One of your documents."
+    )
+
+
+class AgreementDetail(ApiView):
+    @extend_schema(
+        operation_id="contracts_processor_agreement_retrieve",
+        tags=TAGS,
+        responses=ProcessorAgreementSerializer,
+        description="404 while the contract has no processor agreement.",
+    )
+    def get(self, request: Request, org: str, contract: UUID) -> Response:
+        access = api_access(request, org)
+        target = access.get(_contracts(access.organisation), pk=contract)
+        agreement = getattr(target, "processor_agreement", None)
+        if agreement is None:
+            raise NotFound
+        return self.one(request, agreement, ProcessorAgreementSerializer)
+
+    @extend_schema(
+        operation_id="contracts_processor_agreement_update",
+        tags=TAGS,
+        request=AgreementInputSerializer,
+        responses={
+            200: ProcessorAgreementSerializer,
+            201: OpenApiResponse(ProcessorAgreementSerializer, description="Recorded anew."),
+        },
+        description="Record the processor agreement (PUB-avtal). Replacing an existing one "
+        "needs If-Match with its ETag.",
+    )
+    def put(self, request: Request, org: str, contract: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        data = self.validated(AgreementInputSerializer, request.data)
+        documents = Document.objects.filter(organisation=access.organisation)
+        document = pick(documents, data["document"], "document") if data["document"] else None
+        with transaction.atomic():
+            target = access.get(
+                _contracts(access.organisation).select_for_update(of=("self",)), pk=contract
+            )
+            existing = getattr(target, "processor_agreement", None)
+            if existing is not None:
+                etag = self.current_etag(request, existing, ProcessorAgreementSerializer)
+                require_match(request, etag)
+            agreement = services.processor_agreement_set(
+                acting_user=user_of(request),
+                contract=target,
+                signed_on=data["signed_on"],
+                version=data["version"],
+                covered=set(data["covers"]),
+                document=document,
+            )
+        return self.one(
+            request,
+            agreement,
+            ProcessorAgreementSerializer,
+            status=201 if existing is None else 200,
+        )

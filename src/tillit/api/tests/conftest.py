@@ -1,0 +1,124 @@
+"""Fixtures of the API tests: tokens for the shared personas, and one of each of organisation
+A's objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tillit.accounts.models import User
+from tillit.api.models import TokenScope
+from tillit.api.services import api_token_create
+from tillit.conftest import Personas
+from tillit.documents.services import document_store
+from tillit.organisations.models import Organisation
+from tillit.procurement.services import procurement_create
+from tillit.suppliers.services import certificate_add, pentest_add
+from tillit.testing import make_asset, make_catalogue, make_contract
+
+
+def make_token(
+    user: User,
+    organisation: Organisation,
+    scope: str = TokenScope.READ_WRITE,
+    name: str = "Integration",
+) -> str:
+    _token, secret = api_token_create(
+        acting_user=user,
+        organisation=organisation,
+        name=name,
+        scope=scope,
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return secret
+
+
+def client_with(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@dataclass
+class World:
+    """One of each of organisation A's objects, and tokens to reach them."""
+
+    personas: Personas
+    objects: dict[str, Any]
+    write_a: str  # admin_a's read-write token for A
+    read_a: str  # admin_a's read token for A
+    write_b: str  # coordinator_b's read-write token for B
+
+    def client(self, secret: str) -> APIClient:
+        return client_with(secret)
+
+
+def objects_of(personas: Personas) -> dict[str, Any]:
+    admin = personas.admin_a
+    org = personas.org_a
+    catalogue = make_catalogue()
+    asset = make_asset(org, confidentiality=2)
+    contract = make_contract(org, assets=[asset])
+    document = document_store(
+        acting_user=admin,
+        organisation=org,
+        upload=SimpleUploadedFile("avtal.pdf", b"%PDF-1.7 test"),
+    )
+    procurement = procurement_create(
+        acting_user=admin,
+        organisation=org,
+        name="P",
+        reference="KS 2026/1",
+        procedure="oppet",
+        officer=None,
+        catalogue=catalogue,
+        assets=[asset],
+    )
+    certificate = certificate_add(
+        acting_user=admin,
+        organisation=org,
+        supplier=contract.supplier,
+        kind="iso27001",
+        issuer="Cert AB",
+        scope="Allt",
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2028, 1, 1),
+        document=document,
+    )
+    pentest = pentest_add(
+        acting_user=admin,
+        organisation=org,
+        supplier=contract.supplier,
+        performed_on=dt.date(2026, 1, 1),
+        performed_by="Test AB",
+        scope="Webb",
+    )
+    return {
+        "asset": asset.pk,
+        "supplier": contract.supplier.pk,
+        "contract": contract.pk,
+        "document": document.pk,
+        "procurement": procurement.pk,
+        "certificate": certificate.pk,
+        "pentest": pentest.pk,
+        "catalogue": catalogue.pk,
+        "requirement": catalogue.requirements.first().pk,  # type: ignore[union-attr]
+        "fmt": "pdf",
+    }
+
+
+@pytest.fixture
+def world(personas: Personas) -> World:
+    return World(
+        personas=personas,
+        objects=objects_of(personas),
+        write_a=make_token(personas.admin_a, personas.org_a),
+        read_a=make_token(personas.admin_a, personas.org_a, TokenScope.READ, "Reader"),
+        write_b=make_token(personas.coordinator_b, personas.org_b),
+    )
