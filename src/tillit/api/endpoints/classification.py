@@ -187,6 +187,7 @@ class AssetDetail(ApiView):
     )
     def patch(self, request: Request, org: str, asset: UUID) -> Response:
         access = api_access(request, org, Permission.EDIT)
+        access.get(assets_of(access.organisation), pk=asset)  # another's is 404 first
         data = self.validated(AssetPatchSerializer, request.data, partial=True)
         with transaction.atomic():
             target = access.get(

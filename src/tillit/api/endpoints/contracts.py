@@ -222,6 +222,7 @@ class ContractDetail(ApiView):
     def patch(self, request: Request, org: str, contract: UUID) -> Response:
         access = api_access(request, org, Permission.EDIT)
         organisation = access.organisation
+        access.get(Contract.objects.all(), pk=contract)  # another's is 404 before anything else
         data = self.validated(ContractPatchSerializer, request.data, partial=True)
         assets = None
         if "assets" in data:
@@ -309,6 +310,7 @@ class AgreementDetail(ApiView):
     )
     def put(self, request: Request, org: str, contract: UUID) -> Response:
         access = api_access(request, org, Permission.EDIT)
+        access.get(Contract.objects.all(), pk=contract)  # another's is 404 before anything else
         data = self.validated(AgreementInputSerializer, request.data)
         documents = Document.objects.filter(organisation=access.organisation)
         document = pick(documents, data["document"], "document") if data["document"] else None

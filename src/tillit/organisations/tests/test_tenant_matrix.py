@@ -9,8 +9,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from tillit.api.services import api_token_create
 from tillit.assessments.models import Finding
 from tillit.assessments.services import link_issue
 from tillit.catalogue.models import Requirement
@@ -22,6 +25,7 @@ from tillit.incidents.services import incident_register
 from tillit.organisations.models import Membership
 from tillit.organisations.roles import Role
 from tillit.procurement.services import adjustment_set, procurement_create, tender_create
+from tillit.suppliers.services import certificate_add, pentest_add
 from tillit.testing import (
     make_assessment,
     make_asset,
@@ -124,6 +128,31 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
         "document": document.pk,
         "fmt": "pdf",
         "kind": "contracts",  # an import template
+        "api_token": api_token_create(
+            acting_user=personas.admin_a,
+            organisation=personas.org_a,
+            name="Integration",
+            scope="read",
+            expires_on=timezone.localdate(),
+        )[0].pk,
+        "certificate": certificate_add(
+            acting_user=personas.admin_a,
+            organisation=personas.org_a,
+            supplier=contract.supplier,
+            kind="iso27001",
+            issuer="Cert AB",
+            scope="Drift",
+            valid_from=dt.date(2026, 1, 1),
+            valid_until=dt.date(2029, 1, 1),
+        ).pk,
+        "pentest": pentest_add(
+            acting_user=personas.admin_a,
+            organisation=personas.org_a,
+            supplier=contract.supplier,
+            performed_on=dt.date(2026, 1, 1),
+            performed_by="Test AB",
+            scope="Webb",
+        ).pk,
     }
 
 
@@ -171,3 +200,64 @@ def test_a_member_of_another_organisation_cannot_reach_its_objects_through_its_o
         assert 404 in statuses, f"{url}: {statuses}"
         checked += 1
     assert checked >= 20
+
+
+# The REST API: the same boundary for every route under /api/v1/organisations/<org>/, with a
+# token of organisation B and in the browser.
+
+
+def _api_routes() -> list[str]:
+    """The API's organisation routes, wherever they sit in the resolver tree."""
+
+    def walk(entries: list[Any], prefix: str) -> list[str]:
+        names = []
+        for entry in entries:
+            full = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                names += walk(entry.url_patterns, full)
+            elif entry.name and full.startswith("api/") and "<slug:org>" in full:
+                names.append(entry.name)
+        return names
+
+    return walk(get_resolver().url_patterns, "")
+
+
+def _api_statuses(client: Any, url: str, headers: dict[str, str]) -> set[int]:
+    return {
+        getattr(client, method)(url, headers=headers).status_code
+        for method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def test_the_api_gives_other_organisations_and_outsiders_404(personas: Personas) -> None:
+    objects = _objects_of_a(personas)
+    _token, secret = api_token_create(
+        acting_user=personas.coordinator_b,
+        organisation=personas.org_b,
+        name="B",
+        scope="read_write",
+        expires_on=timezone.localdate(),
+    )
+    routes = _api_routes()
+    assert len(routes) >= 20
+    for name in routes:
+        pattern = get_resolver().reverse_dict.getlist(name)[0][0][0][1]
+        missing = set(pattern) - {"org"} - set(objects)
+        assert not missing, f"route {name} takes {missing}: add an object of organisation A"
+        kwargs = {key: objects[key] for key in pattern if key != "org"}
+        url = reverse(name, kwargs=kwargs | {"org": "org-a"})
+        callers = [
+            (personas.client(personas.coordinator_b), {}),
+            (personas.client(personas.outsider), {}),
+            (Client(), {"Authorization": f"Bearer {secret}"}),
+        ]
+        for client, headers in callers:
+            statuses = _api_statuses(client, url, headers)
+            assert statuses <= {404, 405}, f"{url}: {statuses}"
+            assert 404 in statuses, f"{url}: {statuses}"
+        if set(pattern) - NOT_OBJECTS:
+            # A's object under B's own address, with B's token.
+            url = reverse(name, kwargs=kwargs | {"org": "org-b"})
+            statuses = _api_statuses(Client(), url, {"Authorization": f"Bearer {secret}"})
+            assert statuses <= {404, 405}, f"{url}: {statuses}"
+            assert 404 in statuses, f"{url}: {statuses}"
