@@ -68,8 +68,18 @@ def _portal_actor(link: PortalLink) -> str:
     return f"portal: {link.contact_email}"
 
 
-def _both_languages(field: Any, **parameters: Any) -> dict[str, str]:
-    return {language: field(language, **parameters) for language in ("sv", "en")}
+def _audit_portal(
+    link: PortalLink, action: str, obj: Any, changes: dict[str, list[Any]] | None = None
+) -> None:
+    """Record what the supplier did through its link, named by the link's contact."""
+    audit_record(
+        actor=None,
+        actor_label=_portal_actor(link),
+        organisation_id=link.assessment.organisation_id,
+        action=action,
+        obj=obj,
+        changes=changes or {},
+    )
 
 
 # -- The questionnaire ------------------------------------------------------------------------
@@ -308,14 +318,7 @@ def code_send(link: PortalLink) -> None:
     link.code_expires_at = timezone.now() + CODE_VALIDITY
     link.code_attempts = 0
     link.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=link.assessment.organisation_id,
-        action="portal.code_send",
-        obj=link,
-        changes={},
-    )
+    _audit_portal(link, "portal.code_send", link)
     body = render_to_string(
         "assessments/email/code.txt",
         {"code": code, "minutes": int(CODE_VALIDITY.total_seconds() // 60), "link": link},
@@ -343,14 +346,7 @@ def code_verify(link: PortalLink, code: str) -> bool:
         link.code_expires_at = None
         link.last_used_at = timezone.now()
         link.save(update_fields=["code_hash", "code_expires_at", "last_used_at"])
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=link.assessment.organisation_id,
-        action="portal.code_verify" if ok else "portal.code_wrong",
-        obj=link,
-        changes={},
-    )
+    _audit_portal(link, "portal.code_verify" if ok else "portal.code_wrong", link)
     return ok
 
 
@@ -358,14 +354,7 @@ def portal_log(link: PortalLink, action: str, obj: Any = None) -> None:
     """Record a request made through a portal link (every request is in the audit log)."""
     with transaction.atomic():
         PortalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-        audit_record(
-            actor=None,
-            actor_label=_portal_actor(link),
-            organisation_id=link.assessment.organisation_id,
-            action=f"portal.{action}",
-            obj=obj or link,
-            changes={},
-        )
+        _audit_portal(link, f"portal.{action}", obj or link)
 
 
 # -- The supplier's answers -------------------------------------------------------------------
@@ -401,13 +390,8 @@ def answer_save(
     question.refresh_from_db()
     if not updated:
         raise EditConflictError(question)
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=assessment.organisation_id,
-        action="portal.answer",
-        obj=question,
-        changes=diff(before, snapshot(question, ["answer", "description"])),
+    _audit_portal(
+        link, "portal.answer", question, diff(before, snapshot(question, ["answer", "description"]))
     )
     return question
 
@@ -429,13 +413,11 @@ def evidence_add(*, link: PortalLink, question: Question, upload: UploadedFile |
         if document is None:
             raise ValidationError(_("Choose a file to attach."))
         question.evidence.add(document)
-        audit_record(
-            actor=None,
-            actor_label=_portal_actor(link),
-            organisation_id=assessment.organisation_id,
-            action="portal.evidence_add",
-            obj=question,
-            changes=diff({}, {"document": document.name, "sha256": document.sha256}),
+        _audit_portal(
+            link,
+            "portal.evidence_add",
+            question,
+            diff({}, {"document": document.name, "sha256": document.sha256}),
         )
     return document
 
@@ -448,14 +430,7 @@ def evidence_remove(*, link: PortalLink, question: Question, document: Document)
     if question.assessment_id != assessment.pk:
         raise ValidationError(_("The question is not part of this assessment."))
     question.evidence.remove(document)
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=assessment.organisation_id,
-        action="portal.evidence_remove",
-        obj=question,
-        changes=diff({"document": document.name}, {}),
-    )
+    _audit_portal(link, "portal.evidence_remove", question, diff({"document": document.name}, {}))
 
 
 @transaction.atomic
@@ -471,13 +446,11 @@ def assessment_submit(*, link: PortalLink) -> Assessment:
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at"])
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=assessment.organisation_id,
-        action="portal.submit",
-        obj=assessment,
-        changes=diff({"status": AssessmentStatus.SENT}, {"status": assessment.status}),
+    _audit_portal(
+        link,
+        "portal.submit",
+        assessment,
+        diff({"status": AssessmentStatus.SENT}, {"status": assessment.status}),
     )
     if assessment.created_by is not None:
         recipient = assessment.created_by.email
@@ -706,13 +679,11 @@ def finding_respond(*, link: PortalLink, finding: Finding, response: str) -> Fin
     finding.responded_at = timezone.now()
     finding.status = FindingStatus.REMEDIATED
     finding.save(update_fields=["supplier_response", "responded_at", "status"])
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=finding.organisation_id,
-        action="portal.finding_respond",
-        obj=finding,
-        changes=diff(
+    _audit_portal(
+        link,
+        "portal.finding_respond",
+        finding,
+        diff(
             {"status": FindingStatus.OPEN},
             {"status": finding.status, "supplier_response": finding.supplier_response},
         ),
@@ -742,13 +713,11 @@ def consent_give(
         },
     )
     consent.organisations.set([] if all_organisations else organisations)
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=assessment.organisation_id,
-        action="portal.consent_give",
-        obj=consent,
-        changes=diff(
+    _audit_portal(
+        link,
+        "portal.consent_give",
+        consent,
+        diff(
             {},
             {
                 "all_organisations": all_organisations,
@@ -768,13 +737,11 @@ def consent_withdraw(*, link: PortalLink) -> None:
         return
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
-    audit_record(
-        actor=None,
-        actor_label=_portal_actor(link),
-        organisation_id=link.assessment.organisation_id,
-        action="portal.consent_withdraw",
-        obj=consent,
-        changes=diff({}, {"withdrawn_at": consent.withdrawn_at.isoformat()}),
+    _audit_portal(
+        link,
+        "portal.consent_withdraw",
+        consent,
+        diff({}, {"withdrawn_at": consent.withdrawn_at.isoformat()}),
     )
 
 

@@ -34,17 +34,13 @@ from tillit.organisations.access import OrgAccess, access_organisation
 from tillit.organisations.roles import Permission
 from tillit.suppliers.forms import add_service_errors
 from tillit.suppliers.models import Supplier
+from tillit.web.feedback import error_messages
 
 PAGE_SIZE = 50
 
 
 def _case(access: OrgAccess, pk: UUID) -> Case:
     return access.get(Case.objects.select_related("incident__supplier", "via_supplier"), pk=pk)
-
-
-def _errors(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -148,7 +144,7 @@ def case_aware(request: AuthenticatedHttpRequest, org: str, case: UUID) -> HttpR
                 acting_user=request.user, case=target, aware_at=form.cleaned_data["aware_at"]
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("The deadlines now count from the new time."))
     return redirect("case-detail", org, target.pk)
@@ -169,7 +165,7 @@ def step_done(request: AuthenticatedHttpRequest, org: str, case: UUID, step: int
         try:
             services.step_done(acting_user=request.user, step=found, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("The step is marked done."))
     return redirect("case-detail", org, target.pk)
@@ -186,7 +182,7 @@ def case_note(request: AuthenticatedHttpRequest, org: str, case: UUID) -> HttpRe
             raise ValidationError(_("Write the note."))
         services.case_note(acting_user=request.user, case=target, text=form.cleaned_data["text"])
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     return redirect("case-detail", org, target.pk)
 
 
@@ -202,7 +198,7 @@ def case_close(request: AuthenticatedHttpRequest, org: str, case: UUID) -> HttpR
             acting_user=request.user, case=target, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("The case is closed."))
     return redirect("case-detail", org, target.pk)
@@ -224,7 +220,7 @@ def lesson_publish(request: AuthenticatedHttpRequest, org: str, case: UUID) -> H
             no_personal_data=form.cleaned_data.get("no_personal_data", False),
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Thank you. The lessons are shared with every organisation."))
     return redirect("case-detail", org, target.pk)

@@ -20,6 +20,7 @@ from tillit.reports.concentration import subprocessor_reach, supplier_reach
 from tillit.reports.figures import key_figures, trend
 from tillit.reports.forms import ReportForm
 from tillit.reports.models import ManagementReport
+from tillit.web.feedback import error_messages
 
 
 @login_required
@@ -69,8 +70,7 @@ def report_request(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
                 acting_user=request.user, organisation=access.organisation, **form.cleaned_data
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            error_messages(request, exc)
         else:
             messages.success(request, _("The report is being made. It appears below when ready."))
     else:

@@ -32,6 +32,7 @@ from tillit.incidents.models import ReportedVia
 from tillit.incidents.services import incident_register
 from tillit.lib.ratelimit import allow
 from tillit.suppliers.forms import add_service_errors
+from tillit.web.feedback import error_messages
 
 logger = logging.getLogger(__name__)
 
@@ -241,8 +242,7 @@ def evidence_add(
             link=link, question=found, upload=request.FILES.get("file")
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("%(name)s was attached.") % {"name": document.name})
     return _back(token, f"#q-{found.pk}")
@@ -260,8 +260,7 @@ def evidence_remove(
     try:
         services.evidence_remove(link=link, question=found, document=attached)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("%(name)s was removed.") % {"name": attached.name})
     return _back(token, f"#q-{found.pk}")
@@ -273,8 +272,7 @@ def submit(request: PortalRequest, link: PortalLink, token: str) -> HttpResponse
     try:
         services.assessment_submit(link=link)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
@@ -298,8 +296,7 @@ def finding_respond(
             raise ValidationError(_("Describe what you have done."))
         services.finding_respond(link=link, finding=found, response=form.cleaned_data["response"])
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Your response was sent for verification."))
     return _back(token, f"#f-{found.pk}")
@@ -322,8 +319,7 @@ def consent(request: PortalRequest, link: PortalLink, token: str) -> HttpRespons
             organisations=list(form.cleaned_data["organisations"]),
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Thank you. The assessment is shared as you chose."))
     return _back(token, "#sharing")

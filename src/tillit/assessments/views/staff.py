@@ -36,17 +36,13 @@ from tillit.assessments.scoring import RULES
 from tillit.organisations.access import OrgAccess, access_organisation
 from tillit.organisations.roles import Permission
 from tillit.suppliers.forms import add_service_errors
+from tillit.web.feedback import error_messages
 
 PAGE_SIZE = 50
 
 
 def _assessment(access: OrgAccess, pk: UUID) -> Assessment:
     return access.get(Assessment.objects.select_related("supplier", "catalogue"), pk=pk)
-
-
-def _error_message(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -140,7 +136,7 @@ def link_issue(request: AuthenticatedHttpRequest, org: str, assessment: UUID) ->
             acting_user=request.user, assessment=target, **form.cleaned_data
         )
     except ValidationError as exc:
-        _error_message(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
@@ -175,7 +171,7 @@ def question_add(request: AuthenticatedHttpRequest, org: str, assessment: UUID) 
         try:
             services.question_add(acting_user=request.user, assessment=target, **form.cleaned_data)
         except ValidationError as exc:
-            _error_message(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("The question was added."))
     else:
@@ -201,7 +197,7 @@ def answer_review(
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            _error_message(request, exc)
+            error_messages(request, exc)
     elif found is not None:
         messages.error(request, _("Accept or reject the answer."))
     return redirect(reverse("assessment-detail", args=[org, target.pk]) + f"#q-{question}")
@@ -217,7 +213,7 @@ def assessment_reopen(
     try:
         services.assessment_reopen(acting_user=request.user, assessment=target)
     except ValidationError as exc:
-        _error_message(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("The supplier can change its answers again."))
     return redirect("assessment-detail", org, target.pk)
@@ -231,7 +227,7 @@ def review_complete(request: AuthenticatedHttpRequest, org: str, assessment: UUI
     try:
         findings = services.review_complete(acting_user=request.user, assessment=target)
     except ValidationError as exc:
-        _error_message(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
@@ -256,7 +252,7 @@ def import_shared(
             acting_user=request.user, assessment=target, source=shared
         )
     except ValidationError as exc:
-        _error_message(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request, _("%(count)s answers were imported. Review them as usual.") % {"count": count}
@@ -364,7 +360,7 @@ def finding_move(request: AuthenticatedHttpRequest, org: str, finding: UUID) -> 
             acting_user=request.user, finding=target, status=request.POST.get("status", "")
         )
     except ValidationError as exc:
-        _error_message(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
