@@ -53,6 +53,14 @@ test: lint typecheck setup
 test-postgres: setup
 	scripts/with-postgres $(BIN)/pytest
 
+# A long schemathesis run over the whole API (the test suite runs a few examples per operation):
+# FUZZ_EXAMPLES generated requests per operation, plus the coverage phase's edge cases.
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q src/tillit/api/tests/test_schema.py \
+		-k keeps_its_description
+
 # Refresh the message catalogues after changing translatable strings.
 messages: $(VENV)/.synced
 	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv --no-obsolete --no-location
