@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tillit.assessments.views import portal, staff
+from tillit.assessments.views import portal, spreadsheet, staff
 
 organisation_patterns = [
     path("assessments/", staff.assessment_list, name="assessment-list"),
@@ -49,6 +49,11 @@ organisation_patterns = [
     path("findings/", staff.finding_list, name="finding-list"),
     path("findings/<uuid:finding>/", staff.finding_detail, name="finding-detail"),
     path("findings/<uuid:finding>/status/", staff.finding_move, name="finding-move"),
+    path(
+        "assessments/<uuid:assessment>/questionnaire.xlsx",
+        spreadsheet.staff_download,
+        name="assessment-xlsx",
+    ),
 ]
 
 portal_patterns = [
@@ -67,4 +72,6 @@ portal_patterns = [
     path("findings/<uuid:finding>/", portal.finding_respond, name="portal-finding-respond"),
     path("sharing/", portal.consent, name="portal-consent"),
     path("incident/", portal.incident_report, name="portal-incident"),
+    path("questions.xlsx", spreadsheet.portal_download, name="portal-questionnaire-xlsx"),
+    path("questions/upload/", spreadsheet.portal_upload, name="portal-questionnaire-upload"),
 ]
