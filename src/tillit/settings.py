@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "tillit.assessments",
     "tillit.followup",
     "tillit.incidents",
+    "tillit.risks",
     "tillit.api",
     "tillit.reports",
     "tillit.web",

@@ -15,6 +15,7 @@ from tillit.organisations import views as organisation_views
 from tillit.procurement import views as procurement_views
 from tillit.reports import urls as report_urls
 from tillit.reports import views as report_views
+from tillit.risks import urls as risk_urls
 from tillit.suppliers import urls as supplier_urls
 from tillit.web import views as web_views
 
@@ -87,6 +88,7 @@ organisation_patterns = [
     *assessment_urls.organisation_patterns,
     *followup_urls.organisation_patterns,
     *incident_urls.organisation_patterns,
+    *risk_urls.organisation_patterns,
     *report_urls.organisation_patterns,
     *api_urls.organisation_patterns,
 ]

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_ORGANISATION = "manage_organisation"
+    # Accept a risk above the organisation's risk appetite, and set that appetite.
+    ACCEPT_RISK = "accept_risk"
 
 
 _EDITORS = frozenset({Permission.VIEW, Permission.EDIT})
@@ -39,6 +41,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DATA_PROTECTION_OFFICER: _EDITORS | {Permission.VIEW_AUDIT_LOG},
     Role.MANAGEMENT: frozenset({Permission.VIEW}),
 }
+# Management (ledning) decides which risks the organisation lives with (ISO/IEC 27001 6.1.3 f,
+# NIS2 Art. 20): accepting a risk above the risk appetite, and setting that appetite, is theirs
+# and the administrator's (who holds every permission). Management otherwise only reads.
+ROLE_PERMISSIONS[Role.MANAGEMENT] = ROLE_PERMISSIONS[Role.MANAGEMENT] | {Permission.ACCEPT_RISK}
 
 
 def permissions_for(roles: set[Role]) -> frozenset[Permission]:

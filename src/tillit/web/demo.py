@@ -24,6 +24,7 @@ from tillit.procurement.models import Procurement
 from tillit.procurement.services import procurement_create
 from tillit.web.demo_assessments import load_assessments
 from tillit.web.demo_incidents import load_incidents
+from tillit.web.demo_risks import load_risks
 from tillit.web.demo_suppliers import load_suppliers, reset_suppliers
 
 DEMO_PASSWORD = "tillit-demo-2026"  # noqa: S105 -- published on purpose; demo mode only
@@ -150,6 +151,7 @@ def demo_load() -> tuple[list[str], list[str]]:
     load_suppliers()
     portal_links = load_assessments()
     load_incidents()
+    load_risks()
     return sorted(_demo_emails()), portal_links
 
 

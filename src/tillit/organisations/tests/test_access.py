@@ -55,7 +55,8 @@ def test_roles_add_up(personas: Personas) -> None:
 
 
 def test_management_is_read_only_and_every_role_can_view() -> None:
-    assert ROLE_PERMISSIONS[Role.MANAGEMENT] == {Permission.VIEW}
+    # Management reads, and decides which risks above the risk appetite the organisation accepts.
+    assert ROLE_PERMISSIONS[Role.MANAGEMENT] == {Permission.VIEW, Permission.ACCEPT_RISK}
     assert set(ROLE_PERMISSIONS) == set(Role)
     assert all(Permission.VIEW in permissions for permissions in ROLE_PERMISSIONS.values())
 

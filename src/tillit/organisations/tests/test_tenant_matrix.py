@@ -25,6 +25,7 @@ from tillit.incidents.services import incident_register
 from tillit.organisations.models import Membership
 from tillit.organisations.roles import Role
 from tillit.procurement.services import adjustment_set, procurement_create, tender_create
+from tillit.risks.services import risk_create
 from tillit.suppliers.services import certificate_add, pentest_add
 from tillit.testing import (
     make_assessment,
@@ -152,6 +153,15 @@ def _objects_of_a(personas: Personas) -> dict[str, Any]:
             performed_on=dt.date(2026, 1, 1),
             performed_by="Test AB",
             scope="Webb",
+        ).pk,
+        "risk": risk_create(
+            acting_user=personas.admin_a,
+            organisation=personas.org_a,
+            title="R",
+            inherent_likelihood=2,
+            inherent_consequence=2,
+            finding=finding,
+            case=case,
         ).pk,
     }
 

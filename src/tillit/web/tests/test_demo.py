@@ -120,3 +120,26 @@ def test_demo_has_a_past_incident_like_miljodata() -> None:
     assert Incident.objects.count() == 1
     call_command("demo", "--reset")
     assert Incident.objects.count() == 1
+
+
+def test_demo_has_risks_with_every_treatment_and_an_escalated_acceptance() -> None:
+    from tillit.audit.models import AuditEvent
+    from tillit.risks.models import Risk, RiskStatus, Treatment
+    from tillit.risks.selectors import heatmap
+
+    call_command("demo")
+    organisation = Organisation.objects.get(slug="exempelstad")
+    risks = Risk.objects.filter(organisation=organisation)
+    assert set(risks.values_list("treatment", flat=True)) == set(Treatment)
+    assert risks.filter(finding__isnull=False, supplier__orgnr="556677-8899").exists()
+    assert risks.filter(case__isnull=False).exists()
+    escalated = AuditEvent.objects.get(action="risk.accept", changes__above_appetite=[None, True])
+    accepted = risks.get(pk=escalated.object_id)
+    assert accepted.status == RiskStatus.ACCEPTED
+    assert accepted.accepted_by == User.objects.get(email="ledning@exempelstad.test")
+    assert accepted.acceptance_reason
+    assert heatmap(organisation).total == risks.exclude(status=RiskStatus.CLOSED).count()
+    count = risks.count()
+    call_command("demo")
+    assert Risk.objects.filter(organisation=organisation).count() == count
+    assert verify_chain().ok
