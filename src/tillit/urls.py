@@ -114,3 +114,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# An address under /api/ that nothing answers to gets a problem+json 404, like the API's own.
+handler404 = "tillit.api.views.not_found"

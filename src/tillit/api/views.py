@@ -9,10 +9,11 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -23,6 +24,7 @@ from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.api import services
 from tillit.api.forms import TokenForm
 from tillit.api.models import ApiToken
+from tillit.api.problems import problem
 from tillit.api.selectors import organisation_tokens, tokens_of
 from tillit.organisations.access import access_organisation
 from tillit.organisations.roles import Permission
@@ -83,3 +85,11 @@ def token_revoke(request: AuthenticatedHttpRequest, org: str, api_token: UUID) -
     services.api_token_revoke(acting_user=request.user, token=token)
     messages.success(request, _("The token %(name)s was revoked.") % {"name": token.name})
     return redirect("api-token-list", org)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Tillit's 404: a problem for an API address nothing answers to, the page otherwise."""
+    if request.path.startswith("/api/"):
+        detail = _("There is nothing here, or you may not see it.")
+        return problem(404, detail, instance=request.path)
+    return defaults.page_not_found(request, exception)

@@ -3,7 +3,7 @@ requests are rate limited per token."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -100,8 +100,8 @@ def test_lists_are_50_by_default_and_500_at_most(world: World) -> None:
 
 @pytest.mark.parametrize("who", ["token", "session"])
 def test_requests_are_rate_limited(personas: Personas, who: str) -> None:
-    rates: dict[str, str] = {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+    rates: dict[str, Any] = {
+        **cast(dict[str, Any], settings.REST_FRAMEWORK)["DEFAULT_THROTTLE_RATES"],
         "token": "3/minute",
         "user": "3/minute",
     }
@@ -121,3 +121,12 @@ def test_requests_are_rate_limited(personas: Personas, who: str) -> None:
         assert 1 <= int(limited["Retry-After"]) <= 60
         # Each token (or person) has its own allowance.
         assert other.get(ASSETS).status_code == 200
+
+
+def test_an_api_address_nothing_answers_to_is_a_problem_too(world: World) -> None:
+    client = world.client(world.read_a)
+    _is_problem(client.get("/api/v1/organisations/org-a/assets/not-a-uuid/"), 404)
+    _is_problem(client.get("/api/v1/nothing/"), 404)
+    page = world.personas.client(world.personas.admin_a).get("/o/org-a/nothing/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
