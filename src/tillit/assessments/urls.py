@@ -46,6 +46,11 @@ organisation_patterns = [
         staff.import_shared,
         name="assessment-import-shared",
     ),
+    path(
+        "assessments/<uuid:assessment>/report.<str:fmt>",
+        staff.assessment_report,
+        name="assessment-report",
+    ),
     path("findings/", staff.finding_list, name="finding-list"),
     path("findings/<uuid:finding>/", staff.finding_detail, name="finding-detail"),
     path("findings/<uuid:finding>/status/", staff.finding_move, name="finding-move"),

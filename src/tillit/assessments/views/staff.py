@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -32,6 +35,10 @@ from tillit.assessments.models import (
     Question,
     Review,
 )
+from tillit.assessments.report.content import Report
+from tillit.assessments.report.pdf import render_report_pdf
+from tillit.assessments.report.selectors import report_content
+from tillit.assessments.report.xlsx import render_report_xlsx
 from tillit.assessments.scoring import RULES
 from tillit.organisations.access import OrgAccess, access_organisation
 from tillit.organisations.roles import Permission
@@ -39,6 +46,14 @@ from tillit.suppliers.forms import add_service_errors
 from tillit.web.feedback import error_messages
 
 PAGE_SIZE = 50
+
+REPORT_RENDERERS: dict[str, tuple[Callable[[Report], bytes], str]] = {
+    "pdf": (render_report_pdf, "application/pdf"),
+    "xlsx": (
+        render_report_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
 
 
 def _assessment(access: OrgAccess, pk: UUID) -> Assessment:
@@ -119,6 +134,36 @@ def assessment_detail(
         "review_choices": Review.choices,
     }
     return render(request, "assessments/detail.html", context)
+
+
+def _report_language(request: AuthenticatedHttpRequest) -> str:
+    """?lang=sv or ?lang=en, else the language the person is using Tillit in."""
+    chosen = request.GET.get("lang", "")
+    if chosen in ("sv", "en"):
+        return chosen
+    return "en" if (translation.get_language() or "sv").startswith("en") else "sv"
+
+
+@login_required
+@require_safe
+def assessment_report(
+    request: AuthenticatedHttpRequest, org: str, assessment: UUID, fmt: str
+) -> HttpResponse:
+    access = access_organisation(request.user, org)
+    target = _assessment(access, assessment)
+    if fmt not in REPORT_RENDERERS:
+        raise Http404
+    render_report, content_type = REPORT_RENDERERS[fmt]
+    language = _report_language(request)
+    data = render_report(report_content(target, language))
+    with translation.override(language):
+        title = _("assessment report")
+    # slugify() keeps ASCII letters, digits and hyphens only: nothing can break out of the
+    # header's quotes, whatever the supplier or the title is called.
+    name = slugify(f"{title} {target.supplier.name} {target.title}")[:100].strip("-")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name or "report"}.{fmt}"'
+    return response
 
 
 @login_required

@@ -1,40 +1,14 @@
-"""The security annex as PDF, laid out by WeasyPrint from a Django template.
-
-`html_to_pdf` is shared with the evaluation document.
-"""
+"""The security annex as PDF, laid out by WeasyPrint from a Django template."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.template.loader import render_to_string
 
+# Re-exported: the conversion now lives in tillit.lib.pdf, shared by every PDF document, and code
+# written before the move imports it from here.
+from tillit.lib.pdf import html_to_pdf as html_to_pdf
 from tillit.procurement.content import Annex
-from tillit.procurement.documents.annex_docx import clean
 from tillit.procurement.documents.labels import BASIS_COLUMNS, basis_cells, labels_for
-
-
-def refusing_fetcher() -> Any:
-    """A URL fetcher that allows no scheme at all: no network, no file:, no data:.
-
-    The templates need nothing from outside, and user text is escaped, so any fetch would be a
-    mistake or an attack (server-side request forgery, reading local files).
-    """
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=frozenset(), allow_redirects=False)
-
-
-def html_to_pdf(html: str) -> bytes:
-    # Imported here: loading WeasyPrint (Pango, fonts) takes over a second, and every process
-    # that imports the views would pay it, not only those that render a PDF.
-    from weasyprint import HTML
-
-    # clean(): characters XML forbids (e.g. lone surrogates) crash WeasyPrint's layout.
-    document = HTML(string=clean(html), base_url=None, url_fetcher=refusing_fetcher())
-    # Tagged PDF: headings and tables stay navigable for screen readers.
-    pdf: bytes = document.write_pdf(pdf_tags=True)
-    return pdf
 
 
 def render_annex_pdf(annex: Annex) -> bytes:

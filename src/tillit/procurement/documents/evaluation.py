@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from typing import Any
 
 from django.template.loader import render_to_string
 
-from tillit.lib.spreadsheet import safe_cell
+from tillit.lib.pdf import html_to_pdf
+from tillit.lib.spreadsheet import fill_sheet, safe_cell
 from tillit.procurement.content import Evaluation, TenderResult
 from tillit.procurement.documents.annex_docx import (
     add_key_value_table,
@@ -18,7 +17,6 @@ from tillit.procurement.documents.annex_docx import (
     new_document,
     to_bytes,
 )
-from tillit.procurement.documents.annex_pdf import html_to_pdf
 from tillit.procurement.documents.labels import label, labels_for, yes_no
 
 
@@ -120,11 +118,9 @@ def render_evaluation_xlsx(evaluation: Evaluation) -> bytes:
     workbook.properties.language = evaluation.language
     summary = workbook.create_sheet(words["summary_sheet"])
     header = [*_summary_header(evaluation.language)[:3], words["points"], words["max_points"]]
-    _fill_sheet(summary, header, _summary_cells(evaluation), freeze="A2")
+    fill_sheet(summary, header, _summary_cells(evaluation), freeze="A2")
     answers = workbook.create_sheet(words["answers_sheet"])
-    answer_rows = [[safe_cell(value) for value in row] for row in _answer_rows(evaluation)]
-    answer_header = [safe_cell(value) for value in _answer_header(evaluation)]
-    _fill_sheet(answers, answer_header, answer_rows, freeze="D2")
+    fill_sheet(answers, _answer_header(evaluation), _answer_rows(evaluation), freeze="D2")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -143,20 +139,3 @@ def _summary_cells(evaluation: Evaluation) -> list[list[str | int]]:
         ]
         for r in evaluation.results
     ]
-
-
-def _fill_sheet(
-    sheet: Any, header: Sequence[str], rows: Sequence[Sequence[str | int]], *, freeze: str
-) -> None:
-    """Bold header row kept in view while scrolling; `freeze` may also keep key columns."""
-    from openpyxl.styles import Font
-
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.freeze_panes = freeze
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
