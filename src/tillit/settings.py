@@ -6,15 +6,17 @@ TILLIT_ENV=development (the default) runs on SQLite under var/ with a generated 
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
-from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tillit.documents.keys import NEW_KEY_COMMAND, new_key, parse_document_keys
 from tillit.lib.env import envbool, envchoice, envint, envlist, envsecret, envstr
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,22 +55,24 @@ SECRET_KEY = _secret_key()
 
 
 def _document_keys() -> list[str]:
-    """Fernet keys for documents at rest, newest first (comma-separated, for rotation)."""
-    keys = [key.strip() for key in envsecret("DOCUMENT_KEYS").split(",") if key.strip()]
+    """AES-256 keys for documents at rest, newest first (comma-separated, for rotation; the
+    format is described in tillit/documents/keys.py)."""
+    keys = parse_document_keys(envsecret("DOCUMENT_KEYS"))
     if keys:
         return keys
     if PRODUCTION:
         raise ImproperlyConfigured(
             "DOCUMENT_KEYS (or DOCUMENT_KEYS_FILE) must be set when TILLIT_ENV=production; "
-            "make one with: python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'"
+            f"make one with: {NEW_KEY_COMMAND}"
         )
+    # Development keeps a generated key. One written by an earlier Tillit is a Fernet key:
+    # 32 bytes in URL-safe base64 as well, so it keeps working.
     path = VAR_DIR / "document_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(Fernet.generate_key().decode())
+        path.write_text(new_key())
         path.chmod(0o600)
-    return [path.read_text().strip()]
+    return parse_document_keys(path.read_text(), source=str(path))
 
 
 DOCUMENT_KEYS = _document_keys()
@@ -235,8 +239,25 @@ STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     # Production fills it with collectstatic; in development whitenoise only needs it to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def _default_storage() -> dict[str, Any]:
+    """Where documents are stored: the file system under TILLIT_MEDIA_ROOT, or another Django
+    storage backend such as an S3-compatible store through django-storages (see README)."""
+    backend = envstr("TILLIT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    raw = envsecret("TILLIT_STORAGE_OPTIONS")  # may hold credentials, hence _FILE support
+    try:
+        options = json.loads(raw) if raw else {}
+    except json.JSONDecodeError as exc:
+        # The message gives the position of the mistake only, never the text.
+        raise ImproperlyConfigured(f"TILLIT_STORAGE_OPTIONS is not JSON: {exc}") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("TILLIT_STORAGE_OPTIONS must be a JSON object")
+    return {"BACKEND": backend, "OPTIONS": options} if options else {"BACKEND": backend}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

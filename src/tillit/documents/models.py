@@ -21,6 +21,9 @@ class Document(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The id of the key the content is encrypted under (keys.py); "" for a Fernet file stored
+    # before AES-GCM.
+    key_id = models.CharField(max_length=32, blank=True, default="", editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -35,5 +38,15 @@ class Document(models.Model):
         return self.name
 
     @property
-    def storage_name(self) -> str:
+    def storage_identity(self) -> str:
+        """What the encrypted content is bound to (associated data): it stays the same when
+        the document is re-encrypted under another key."""
         return f"documents/{self.organisation_id}/{self.id}"
+
+    @property
+    def storage_name(self) -> str:
+        """Where the encrypted content is stored. Each key has its own name, so re-encrypting
+        under a new key writes a new file and never overwrites the only copy."""
+        if not self.key_id:
+            return self.storage_identity
+        return f"{self.storage_identity}.{self.key_id}"

@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
+from tillit.documents import storage
+from tillit.documents.keys import new_key
 from tillit.documents.models import Document
 from tillit.documents.services import document_content, document_store, document_stored
 from tillit.documents.storage import DocumentIntegrityError
@@ -37,7 +38,7 @@ def test_the_stored_file_is_encrypted(personas: Personas) -> None:
     raw = _on_disk(document).read_bytes()
     assert b"19121212-1212" not in raw
     assert b"%PDF" not in raw
-    assert raw.startswith(b"gAAAAA")  # a Fernet token
+    assert raw.startswith(b"TLD\x01")  # AES-GCM, format version 1 (storage.py)
     assert document_content(document) == PDF
     assert (document.size, document.content_type) == (len(PDF), "application/pdf")
 
@@ -45,7 +46,7 @@ def test_the_stored_file_is_encrypted(personas: Personas) -> None:
 def test_the_file_is_stored_under_its_id_whatever_its_name(personas: Personas) -> None:
     document = _store(personas, name="../../etc/passwd.pdf")
     assert document.name == "passwd.pdf"
-    assert document.storage_name == f"documents/{personas.org_a.pk}/{document.pk}"
+    assert document.storage_name == f"documents/{personas.org_a.pk}/{document.pk}.{document.key_id}"
     assert _on_disk(document).is_file()
     assert Path(settings.MEDIA_ROOT) in _on_disk(document).resolve().parents
 
@@ -78,7 +79,9 @@ def test_a_tampered_file_fails_its_integrity_check(personas: Personas) -> None:
 def test_a_swapped_file_fails_its_integrity_check(personas: Personas) -> None:
     """Validly encrypted, but not the content that was uploaded."""
     document = _store(personas)
-    other = Fernet(settings.DOCUMENT_KEYS[0]).encrypt(b"%PDF-1.7 another file")
+    other = storage.encrypt(
+        b"%PDF-1.7 another file", key_id=document.key_id, identity=document.storage_identity
+    )
     default_storage.delete(document.storage_name)
     default_storage.save(document.storage_name, ContentFile(other))
     with pytest.raises(DocumentIntegrityError):
@@ -87,9 +90,9 @@ def test_a_swapped_file_fails_its_integrity_check(personas: Personas) -> None:
 
 def test_old_keys_still_decrypt_after_rotation(personas: Personas, settings: Any) -> None:
     document = _store(personas)
-    settings.DOCUMENT_KEYS = [Fernet.generate_key().decode(), *settings.DOCUMENT_KEYS]
+    settings.DOCUMENT_KEYS = [new_key(), *settings.DOCUMENT_KEYS]
     assert document_content(document) == PDF
-    settings.DOCUMENT_KEYS = [Fernet.generate_key().decode()]
+    settings.DOCUMENT_KEYS = [new_key()]
     with pytest.raises(DocumentIntegrityError):
         document_content(document)
 
