@@ -104,7 +104,9 @@ def subprocessor_trees(suppliers: Iterable[Supplier]) -> dict[UUID, list[ChainNo
         if not frontier:
             break
         links = list(
-            SubProcessor.objects.filter(supplier_id__in=frontier).select_related("subprocessor")
+            SubProcessor.objects.filter(supplier_id__in=frontier).select_related(
+                "supplier", "subprocessor"
+            )
         )
         for link in links:
             by_supplier.setdefault(link.supplier_id, []).append(link)

@@ -191,6 +191,15 @@ def test_tree_follows_a_four_deep_chain() -> None:
     assert len(queries) == 5  # one a level, and one that finds nothing below Led 4
 
 
+def test_a_trees_links_name_both_suppliers_without_more_queries() -> None:
+    chain = _chain(3)
+    tree = subprocessor_tree(chain[0])
+    with CaptureQueriesContext(connection) as queries:
+        names = [(node.link.supplier.name, node.link.subprocessor.name) for node in flatten(tree)]
+    assert names == [("Led 0", "Led 1"), ("Led 1", "Led 2"), ("Led 2", "Led 3")]
+    assert len(queries) == 0
+
+
 def test_tree_stops_at_a_cycle() -> None:
     a, b, c = make_supplier("A"), make_supplier("B"), make_supplier("C")
     _link(a, b)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tillit.conftest import Personas
+from tillit.suppliers.models import Supplier
 from tillit.suppliers.services import subprocessor_add
 from tillit.testing import make_asset, make_contract, make_supplier
 
@@ -55,6 +56,27 @@ def test_the_register_page_costs_a_fixed_number_of_queries(personas: Personas) -
         make_contract(personas.org_a, assets=[asset])
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
+    assert len(many) == len(few)
+
+
+def test_sub_processors_cost_no_query_each(personas: Personas) -> None:
+    _register(personas)
+    client = personas.client(personas.admin_a)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    supplier = Supplier.objects.get(name="Exempeldata HR AB")
+    for index in range(3):
+        subprocessor_add(
+            acting_user=None,
+            organisation=None,
+            supplier=supplier,
+            subprocessor=make_supplier(f"Underbiträde {index}"),
+            service="Drift",
+            country="SE",
+        )
+    with CaptureQueriesContext(connection) as many:
+        content = client.get(URL).content.decode()
+    assert "Underbiträde 2" in content
     assert len(many) == len(few)
 
 
