@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tillit.followup",
     "tillit.incidents",
     "tillit.risks",
+    "tillit.bench",
     "tillit.api",
     "tillit.reports",
     "tillit.web",

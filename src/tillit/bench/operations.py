@@ -1,0 +1,309 @@
+"""The operations the benchmark times, each with its budget and a check of its result.
+
+An operation's run() is what is timed; check() looks at the last result afterwards (untimed)
+and says whether it was the right kind of result: HTTP 200 with the expected number of rows, a
+document of the right type, the same contracts by both closure queries, every import row
+created. reset() (untimed) undoes what a run wrote, so every run does the same work.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tillit.accounts.models import User
+from tillit.bench.closure import contracts_depending_on, contracts_depending_on_sql
+from tillit.bench.dataset import Dataset, OrgPlan, SupplierPlan, import_rows
+from tillit.imports.services import ImportResult, import_file
+from tillit.incidents.impact import Impact, impact
+from tillit.suppliers.models import (
+    Contract,
+    DataLocation,
+    ProcessorAgreement,
+    Supplier,
+    SupplierRelation,
+)
+from tillit.suppliers.views import register as register_views
+from tillit.suppliers.views import suppliers as supplier_views
+
+UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+@dataclass(frozen=True)
+class Budget:
+    seconds: float
+    # A page's number of queries must not grow with the data: the largest organisation's page
+    # may cost no more queries than a median organisation's.
+    constant_queries: bool = False
+
+    def __str__(self) -> str:
+        limit = f"≤ {self.seconds * 1000:.0f} ms" if self.seconds < 1 else f"≤ {self.seconds:g} s"
+        return f"{limit}, constant queries" if self.constant_queries else limit
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Operation:
+    key: str
+    title: str
+    run: Callable[[], Any]
+    check: Callable[[Any], Outcome]
+    repeats: int
+    budget: Budget | None = None
+    warmup: bool = True
+    reset: Callable[[], None] | None = None
+    # The same operation for a median organisation, run once to compare query counts.
+    median: Callable[[], Any] | None = None
+    # The key of the operation this one is compared with (the hand-written floor).
+    floor: str | None = None
+
+
+PAGE_BUDGET = Budget(0.150, constant_queries=True)
+ANNEX_BUDGET = Budget(2.0)
+IMPORT_BUDGET = Budget(30.0)
+
+
+def operations(ds: Dataset) -> list[Operation]:
+    user = User.objects.get(pk=ds.user_id)
+    client = Client()
+    client.force_login(user)
+    found = _Closures()
+    return [
+        *_pages(ds, client),
+        *_closure(ds.widest_supplier, "widest", found),
+        *_closure(ds.big_supplier, "big", found),
+        *_annexes(ds, client),
+        *_imports(ds),
+    ]
+
+
+def _get(client: Client, url: str) -> Callable[[], Any]:
+    # secure=True: in production mode Tillit redirects plain HTTP to HTTPS.
+    return lambda: client.get(url, secure=True)
+
+
+def _count_links(prefix: str, expected: int) -> Callable[[HttpResponse], Outcome]:
+    """A page's check: HTTP 200 and links to `expected` distinct objects under prefix."""
+    pattern = re.compile(re.escape(prefix) + UUID_PATTERN + "/")
+
+    def check(response: HttpResponse) -> Outcome:
+        content = response.content.decode()
+        found = len(set(pattern.findall(content)))
+        rows = content.count("<tr") - 1  # the header's
+        return Outcome(
+            response.status_code == 200 and found == expected,
+            f"HTTP {response.status_code}, {found} objects (expected {expected}) "
+            f"in {rows} table rows, {len(content) / 1024:.0f} KB",
+        )
+
+    return check
+
+
+def _pages(ds: Dataset, client: Client) -> list[Operation]:
+    def supplier_list(org: OrgPlan) -> str:
+        return reverse("supplier-list", args=[org.slug])
+
+    def register(org: OrgPlan) -> str:
+        return reverse("processing-register", args=[org.slug])
+
+    largest, median = ds.largest, ds.median
+    return [
+        Operation(
+            key="supplier_list",
+            title=f"supplier list page ({largest.name}, {len(largest.suppliers)} suppliers)",
+            run=_get(client, supplier_list(largest)),
+            check=_count_links(
+                supplier_list(largest), min(supplier_views.PAGE_SIZE, len(largest.suppliers))
+            ),
+            repeats=20,
+            budget=PAGE_BUDGET,
+            median=_get(client, supplier_list(median)),
+        ),
+        Operation(
+            key="processing_register",
+            title=f"processing register page ({largest.name}, "
+            f"{sum(largest.personal)} systems with personal data)",
+            run=_get(client, register(largest)),
+            check=_count_links(
+                reverse("asset-list", args=[largest.slug]),
+                min(register_views.PAGE_SIZE, sum(largest.personal)),
+            ),
+            repeats=20,
+            budget=PAGE_BUDGET,
+            median=_get(client, register(median)),
+        ),
+    ]
+
+
+class _Closures:
+    """Each closure query's result, remembered for the checks of the others."""
+
+    def __init__(self) -> None:
+        self.floor: dict[str, set[Any]] = {}
+        self.orm: dict[str, set[Any]] = {}
+        self.organisations: dict[str, int] = {}
+
+    def of(self, key: str, supplier: Supplier) -> set[Any]:
+        if key not in self.floor:
+            self.floor[key] = set(contracts_depending_on_sql(supplier))
+            self.orm[key] = set(contracts_depending_on(supplier))
+            self.organisations[key] = (
+                Contract.objects.filter(pk__in=list(self.floor[key]))
+                .values("organisation_id")
+                .distinct()
+                .count()
+            )
+        return self.floor[key]
+
+
+def _closure(plan: SupplierPlan, label: str, found: _Closures) -> list[Operation]:
+    supplier = Supplier.objects.get(pk=plan.id)
+    name = f"{supplier.name}, {label}"
+
+    def same_contracts(result: list[Any]) -> Outcome:
+        floor = found.of(label, supplier)
+        ok = set(result) == floor and found.orm[label] == floor and len(result) == len(floor)
+        return Outcome(ok, f"{len(result)} contracts" + ("" if ok else " (the two differ)"))
+
+    def every_organisation(result: Impact) -> Outcome:
+        found.of(label, supplier)
+        expected = found.organisations[label]
+        hit = len(result.organisations)
+        return Outcome(hit == expected, f"{hit} organisations (expected {expected})")
+
+    return [
+        Operation(
+            key=f"closure_orm_{label}",
+            title=f"contracts depending on a supplier, ORM ({name})",
+            run=lambda: contracts_depending_on(supplier),
+            check=same_contracts,
+            repeats=10,
+            floor=f"closure_sql_{label}",
+        ),
+        Operation(
+            key=f"closure_sql_{label}",
+            title=f"the same, one recursive CTE ({name})",
+            run=lambda: contracts_depending_on_sql(supplier),
+            check=same_contracts,
+            repeats=10,
+        ),
+        Operation(
+            key=f"impact_{label}",
+            title=f"who is hit, incidents.impact.impact() ({name})",
+            run=lambda: impact(supplier),
+            check=every_organisation,
+            repeats=5,
+        ),
+    ]
+
+
+def _annexes(ds: Dataset, client: Client) -> list[Operation]:
+    def annex(fmt: str, magic: bytes) -> Operation:
+        url = reverse("annex-download", args=[ds.largest.slug, ds.procurement_id, fmt])
+
+        def check(response: HttpResponse) -> Outcome:
+            ok = response.status_code == 200 and response.content.startswith(magic)
+            size = len(response.content) / 1024
+            return Outcome(ok, f"HTTP {response.status_code}, {fmt.upper()}, {size:.0f} KB")
+
+        return Operation(
+            key=f"annex_{fmt}",
+            title=f"procurement annex, {fmt.upper()} (full request)",
+            run=_get(client, url),
+            check=check,
+            repeats=5,
+            budget=ANNEX_BUDGET,
+        )
+
+    return [annex("docx", b"PK"), annex("pdf", b"%PDF")]
+
+
+def _imports(ds: Dataset) -> list[Operation]:
+    rows = import_rows(ds, ds.scale.import_rows)
+    since = timezone.now()
+
+    def importer(filename: str, content: bytes) -> Callable[[], ImportResult]:
+        return lambda: import_file(
+            kind="contracts",
+            content=content,
+            filename=filename,
+            acting_user=None,
+            organisation=None,
+            dry_run=False,
+        )
+
+    def check(result: ImportResult) -> Outcome:
+        expected = len(rows) - 1
+        ok = result.ok and result.created == expected
+        problems = f", {len(result.errors)} problems" if result.errors else ""
+        return Outcome(ok, f"{result.created} of {expected} rows created{problems}")
+
+    def imported(fmt: str, content: bytes) -> Operation:
+        return Operation(
+            key=f"import_{fmt}",
+            title=f"import of {len(rows) - 1:,} contract rows, {fmt.upper()}",
+            run=importer(f"bench.{fmt}", content),
+            check=check,
+            repeats=3,
+            budget=IMPORT_BUDGET,
+            warmup=False,
+            reset=lambda: remove_imported(since),
+        )
+
+    return [imported("csv", csv_bytes(rows)), imported("xlsx", xlsx_bytes(rows))]
+
+
+def remove_imported(since: dt.datetime) -> None:
+    """Delete what an import wrote after `since` (its audit event stays: the log is append-only).
+
+    The contracts go in one statement: the ORM's delete() would first load every one of them
+    to collect cascades, which their children, deleted first, no longer need."""
+    contracts = Contract.objects.filter(created_at__gte=since)
+    meta = Contract._meta
+    created = meta.get_field("created_at")
+    quote = connection.ops.quote_name
+    with transaction.atomic():
+        Contract.assets.through.objects.filter(contract__in=contracts).delete()
+        ProcessorAgreement.objects.filter(contract__in=contracts).delete()
+        DataLocation.objects.filter(contract__in=contracts).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Only names from the model are formatted in.
+                f"DELETE FROM {quote(meta.db_table)} WHERE {quote(created.column)} >= %s",  # noqa: S608
+                [created.get_db_prep_value(since, connection)],
+            )
+        SupplierRelation.objects.filter(created_at__gte=since).delete()
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    output = io.StringIO()
+    csv.writer(output, lineterminator="\r\n").writerows(rows)
+    return output.getvalue().encode()
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,129 @@
+"""Build the dataset, run every operation, measure: wall time per run and SQL statements per
+run (an executemany counts once), median and 95th percentile, budget passed or not."""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from tillit.bench.dataset import Dataset, build
+from tillit.bench.operations import Operation, Outcome, operations
+from tillit.bench.scales import Scale
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Measurement:
+    operation: Operation
+    seconds: list[float]
+    queries: list[int]
+    outcome: Outcome
+    last: Any = None  # the last run's result, for tests
+    median_queries: int | None = None  # the same operation for a median organisation
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def p95(self) -> float:
+        """Nearest rank: with fewer than 20 runs, the slowest."""
+        ordered = sorted(self.seconds)
+        return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+    @property
+    def constant_queries(self) -> bool | None:
+        if self.median_queries is None:
+            return None
+        return max(self.queries) <= self.median_queries
+
+    @property
+    def passed(self) -> bool | None:
+        """Whether the budget holds (None without one). Judged on the 95th percentile."""
+        budget = self.operation.budget
+        if budget is None:
+            return None
+        return self.p95 <= budget.seconds and (
+            not budget.constant_queries or bool(self.constant_queries)
+        )
+
+
+@dataclass
+class Result:
+    scale: Scale
+    seed: int
+    dataset: Dataset
+    measurements: list[Measurement] = field(default_factory=list)
+    # The one-minute load average when timing started and ended: anything else running on the
+    # machine shows here (and in the times).
+    load: list[float] = field(default_factory=list)
+
+    def measurement(self, key: str) -> Measurement:
+        return next(m for m in self.measurements if m.operation.key == key)
+
+
+@contextmanager
+def counting() -> Iterator[list[int]]:
+    """Count the SQL statements sent to the default database inside the block."""
+    count = [0]
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield count
+
+
+def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
+    if warmup and operation.warmup:
+        operation.run()
+        if operation.reset:
+            operation.reset()
+    seconds, queries = [], []
+    result = None
+    for _run in range(repeats):
+        with counting() as count:
+            started = time.perf_counter()
+            result = operation.run()
+            seconds.append(time.perf_counter() - started)
+        queries.append(count[0])
+        if operation.reset:
+            operation.reset()
+    measurement = Measurement(operation, seconds, queries, operation.check(result), result)
+    if operation.median is not None:
+        with counting() as count:
+            operation.median()
+        measurement.median_queries = count[0]
+    return measurement
+
+
+def run_bench(
+    scale: Scale,
+    *,
+    seed: int,
+    repeats: int | None = None,
+    progress: Progress = lambda _message: None,
+) -> Result:
+    """Build the dataset in the default database (which should be empty) and measure."""
+    progress(f"building the {scale.name} dataset (seed {seed})")
+    dataset = build(scale, seed)
+    for stage, seconds in dataset.seconds.items():
+        progress(f"  {stage}: {seconds:.1f} s")
+    result = Result(scale=scale, seed=seed, dataset=dataset)
+    result.load.append(os.getloadavg()[0])
+    for operation in operations(dataset):
+        runs = repeats or min(operation.repeats, scale.max_repeats)
+        progress(f"timing {operation.key} ({runs} runs)")
+        result.measurements.append(measure(operation, runs, scale.warmup))
+    result.load.append(os.getloadavg()[0])
+    return result
