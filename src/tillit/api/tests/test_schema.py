@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -75,7 +78,19 @@ def _description() -> dict[str, Any]:
 
 
 @pytest.fixture
-def api_schema(world: World, settings: Any) -> Any:
+def _connection_kept() -> Iterator[None]:
+    """Tillit's WSGI application closes the database connection after each request; inside a
+    test that would throw away the test's transaction (on PostgreSQL). Django's test client
+    stops that the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world: World, settings: Any, _connection_kept: None) -> Any:
     # Many requests with one token: no rate limit gets in the way of the test.
     rates = {"token": "100000/minute", "user": "100000/minute", "anonymous": "100000/minute"}
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": rates}
