@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's list of passkeys uses it
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
@@ -297,6 +298,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# How many reverse proxies stand in front of Tillit, each appending the address it saw to
+# X-Forwarded-For. Rate limits (sign-in, supplier portal, API) count per client address;
+# counting the proxy's address instead would let anyone lock everyone out.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 1 if PRODUCTION else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
@@ -326,6 +332,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["tillit.api.throttling.ApiThrottle"],
+    # Without it the throttle would take X-Forwarded-For as given, so a forged header would
+    # give every request a fresh address.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "token": API_RATE_LIMIT,
         "user": API_RATE_LIMIT,

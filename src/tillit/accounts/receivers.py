@@ -10,7 +10,7 @@ from typing import Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.db import transaction
 
 from tillit.accounts.models import User
@@ -26,6 +26,15 @@ def _record(action: str, user: User, changes: dict[str, list[Any]] | None = None
 
 def _logged_in(sender: Any, user: User, **kwargs: Any) -> None:
     _record("auth.login", user)
+
+
+def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    """A wrong password for an existing account (not what was typed: a password typed into the
+    e-mail field must not end up in a log that cannot be deleted)."""
+    email = credentials.get("email") or credentials.get("username")
+    user = User.objects.filter(email__iexact=email).first() if isinstance(email, str) else None
+    if user is not None:
+        _record("auth.login_failed", user)
 
 
 def _logged_out(sender: Any, user: User | None, **kwargs: Any) -> None:
@@ -59,6 +68,7 @@ _MFA_RECEIVERS = {
 def connect() -> None:
     account_signals.user_logged_in.connect(_logged_in, dispatch_uid="tillit-audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="tillit-audit-logout")
+    user_login_failed.connect(_login_failed, dispatch_uid="tillit-audit-login-failed")
     account_signals.password_changed.connect(_password_changed, dispatch_uid="tillit-pw-change")
     account_signals.password_reset.connect(_password_reset, dispatch_uid="tillit-pw-reset")
     for signal, receiver in _MFA_RECEIVERS.items():

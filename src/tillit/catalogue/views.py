@@ -44,7 +44,9 @@ def catalogue_browse(request: AuthenticatedHttpRequest, org: str) -> HttpRespons
         "page": requirements,
         "query": request.GET.copy(),
     }
-    template = "catalogue/partials/results.html" if request.htmx else "catalogue/browse.html"
+    # Without a catalogue there are no results to swap in: the whole page says so.
+    partial = request.htmx and requirements is not None
+    template = "catalogue/partials/results.html" if partial else "catalogue/browse.html"
     return render(request, template, context)
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from tillit.accounts.models import User
 
@@ -35,6 +35,11 @@ def security_headers(
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            # What a signed-in person sees is nobody else's: not kept in the browser's cache
+            # (a shared computer) nor in any proxy.
+            add_never_cache_headers(response)
         return response
 
     return middleware

@@ -30,7 +30,7 @@ from tillit.assessments.models import Answer, AssessmentStatus, PortalLink, Ques
 from tillit.incidents.forms import IncidentForm
 from tillit.incidents.models import ReportedVia
 from tillit.incidents.services import incident_register
-from tillit.lib.ratelimit import allow
+from tillit.lib.ratelimit import allow, client_address
 from tillit.suppliers.forms import add_service_errors
 from tillit.web.feedback import error_messages
 
@@ -68,7 +68,7 @@ def portal(action: str, *, verified: bool = True) -> Callable[[PortalView], Port
     def decorate(view: PortalView) -> PortalView:
         @wraps(view)
         def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
-            address = request.META.get("REMOTE_ADDR", "")
+            address = client_address(request)
             token_key = hashlib.sha256(token.encode()).hexdigest()[:32]
             if not (
                 allow(f"portal-address:{address}", PER_ADDRESS, 60)
