@@ -19,11 +19,15 @@ logger = logging.getLogger(__name__)
 
 def daily_pass_due(now: dt.datetime) -> bool:
     """Whether today's reminders are still to be decided: once a day, from the sending hour
-    (local time, Europe/Stockholm; dates, not hours, so a DST change cannot skip or repeat it)."""
+    (local time, Europe/Stockholm; dates, not hours, so a DST change cannot skip or repeat it).
+    A pass that never finished (its worker was killed) does not count: the next tick runs it
+    again, which sends nothing twice (a reminder is recorded once per stage and recipient, and
+    a digest that went out is never sent again)."""
     local = timezone.localtime(now)
     if local.hour < settings.FOLLOWUP_SEND_HOUR:
         return False
-    return not Run.objects.filter(day=local.date(), daily=True).exists()
+    finished = Run.objects.filter(day=local.date(), daily=True, finished_at__isnull=False)
+    return not finished.exists()
 
 
 def retry_case_mail(older_than: dt.timedelta = dt.timedelta(minutes=5)) -> None:
