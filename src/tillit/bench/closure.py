@@ -34,6 +34,14 @@ def contracts_depending_on_sql(supplier: Supplier) -> list[UUID]:
     used = quote(link.get_field("subprocessor").column)
     contract_supplier = quote(contract.get_field("supplier").column)
     contract_pk = contract.get_field("id")
+    # PostgreSQL cannot estimate the CTE's size and plans `IN (SELECT ...)` as a scan of every
+    # contract (58 ms where the index takes 2 ms at national scale); an array built once lets it
+    # use the index on supplier. SQLite has no arrays and uses the index for IN anyway.
+    found = (
+        "= ANY (ARRAY(SELECT id FROM dependant))"
+        if connection.vendor == "postgresql"
+        else "IN (SELECT id FROM dependant)"
+    )
     # UNION, not UNION ALL: a supplier reached twice is kept once, which also ends cycles.
     # Only names from the models are formatted in; the supplier is a parameter.
     sql = f"""
@@ -44,7 +52,7 @@ def contracts_depending_on_sql(supplier: Supplier) -> list[UUID]:
             JOIN dependant ON link.{used} = dependant.id
         )
         SELECT {quote(contract_pk.column)} FROM {quote(contract.db_table)}
-        WHERE {contract_supplier} IN (SELECT id FROM dependant)
+        WHERE {contract_supplier} {found}
     """  # noqa: S608
     supplier_pk = Supplier._meta.get_field("id")
     with connection.cursor() as cursor:
