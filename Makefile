@@ -47,6 +47,7 @@ pytest: setup
 
 test: lint typecheck setup
 	$(BIN)/tillit makemigrations --check --dry-run
+	$(BIN)/python scripts/dependency-audit
 	$(BIN)/pytest
 
 # The same pytest suite against a throwaway PostgreSQL 15 cluster.

@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tillit.backup.crypto import parse_backup_key
 from tillit.documents.keys import NEW_KEY_COMMAND, new_key, parse_document_keys
 from tillit.lib.env import envbool, envchoice, envint, envlist, envsecret, envstr
 
@@ -76,6 +77,9 @@ def _document_keys() -> list[str]:
 
 
 DOCUMENT_KEYS = _document_keys()
+# The key of `tillit backup` archives (tillit/backup/crypto.py): only `tillit backup` and
+# `tillit restore` need it, and refuse to run without it; a malformed key stops Tillit at start.
+BACKUP_KEY = parse_backup_key(envsecret("BACKUP_KEY"))
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when TILLIT_ENV=production")
@@ -100,8 +104,9 @@ INSTALLED_APPS = [
     "tillit.incidents",
     "tillit.risks",
     "tillit.bench",
-    "tillit.api",
     "tillit.reports",
+    "tillit.api",
+    "tillit.backup",
     "tillit.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.documents.models import Document
-from tillit.documents.services import document_store
+from tillit.documents.services import document_stored
 from tillit.imports.forms import OperatorConfirmForm, UploadForm
 from tillit.imports.kinds import KINDS, OPERATOR_KINDS, ORGANISATION_KINDS, template_csv
 from tillit.imports.models import ImportJob
@@ -48,16 +48,23 @@ def import_upload(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, kinds=ORGANISATION_KINDS)
     if request.method == "POST" and form.is_valid():
         try:
-            document = document_store(
+            # The kept file and its job are saved together: a job that cannot be saved leaves
+            # neither the document nor its encrypted file behind.
+            with document_stored(
                 acting_user=request.user,
                 organisation=access.organisation,
                 upload=form.cleaned_data["file"],
-            )
+            ) as document:
+                if document is None:  # the form requires a file
+                    raise TypeError("No file to import")
+                job = _job_create(
+                    request, access, form.cleaned_data["kind"], document, dry_run=True
+                )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
         else:
-            job = _start(request, access, form.cleaned_data["kind"], document, dry_run=True)
+            run_import.enqueue(str(job.pk))  # committed: the worker finds the job
             return redirect("import-job", org, job.pk)
     return render(request, "imports/upload.html", _org_context(access) | {"form": form})
 
@@ -70,7 +77,21 @@ def _start(
     *,
     dry_run: bool,
 ) -> ImportJob:
-    job = ImportJob.objects.create(
+    job = _job_create(request, access, kind, document, dry_run=dry_run)
+    # Requests are not wrapped in a transaction: the job is saved before the worker looks.
+    run_import.enqueue(str(job.pk))
+    return job
+
+
+def _job_create(
+    request: AuthenticatedHttpRequest,
+    access: OrgAccess,
+    kind: str,
+    document: Document,
+    *,
+    dry_run: bool,
+) -> ImportJob:
+    return ImportJob.objects.create(
         organisation=access.organisation,
         kind=kind,
         document=document,
@@ -78,9 +99,6 @@ def _start(
         language=request.LANGUAGE_CODE,
         requested_by=request.user,
     )
-    # Requests are not wrapped in a transaction: the job is saved before the worker looks.
-    run_import.enqueue(str(job.pk))
-    return job
 
 
 @login_required
