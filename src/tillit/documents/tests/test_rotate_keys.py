@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tillit.accounts.mfa import authenticators_reencrypt
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.documents import services
@@ -53,8 +54,11 @@ def _id(key: str) -> str:
 
 
 @pytest.fixture
-def old_key(settings: Any) -> str:
+def old_key(settings: Any, db: None) -> str:
+    """The only key; the second-factor secrets of users made before are moved under it."""
     key = new_key()
+    settings.DOCUMENT_KEYS = [key, *settings.DOCUMENT_KEYS]
+    authenticators_reencrypt()
     settings.DOCUMENT_KEYS = [key]
     return key
 

@@ -10,6 +10,9 @@ holds them all in memory nor one long transaction. The command may be run again 
 documents already under the newest key are left alone, so after an interruption it simply
 carries on. Every re-encrypted document leaves an audit event (document.reencrypt) in its
 organisation's log.
+
+The second-factor secrets, encrypted under the same keys (accounts/mfa.py), are moved to the
+newest key too, each authenticator in its own transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from uuid import UUID
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tillit.accounts.mfa import authenticators_reencrypt
 from tillit.documents import storage
 from tillit.documents.models import Document
 from tillit.documents.services import document_reencrypt
@@ -28,8 +32,9 @@ from tillit.documents.storage import DocumentIntegrityError
 
 class Command(BaseCommand):
     help = (
-        "Encrypted documents. 'tillit documents rotate-keys' re-encrypts every document that is "
-        "not under the newest key in DOCUMENT_KEYS, so that older keys can be removed."
+        "Encrypted documents. 'tillit documents rotate-keys' re-encrypts every document and "
+        "second-factor secret that is not under the newest key in DOCUMENT_KEYS, so that older "
+        "keys can be removed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +49,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
+        try:
+            secrets = authenticators_reencrypt()
+        except DocumentIntegrityError as exc:
+            raise CommandError(f"a second-factor secret could not be read: {exc}") from None
+        self.stdout.write(f"{secrets} second-factor secrets re-encrypted")
         self._rotate(options["batch_size"])
 
     def _rotate(self, batch_size: int) -> None:
