@@ -1,10 +1,6 @@
-"""The operations the benchmark times, each with its budget and a check of its result.
-
-An operation's run() is what is timed; check() looks at the last result afterwards (untimed)
-and says whether it was the right kind of result: HTTP 200 with the expected number of rows, a
-document of the right type, the same contracts by both closure queries, every import row
-created. reset() (untimed) undoes what a run wrote, so every run does the same work.
-"""
+"""The operations the benchmark times (more in pages.py), each with its budget and a check of
+its result (see operation.py): the supplier list and processing register pages, "who is hit"
+by Tillit's code and by hand-written SQL, the procurement annexes and the imports."""
 
 from __future__ import annotations
 
@@ -13,7 +9,6 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,8 +18,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tillit.accounts.models import User
-from tillit.bench.closure import contracts_depending_on, contracts_depending_on_sql
+from tillit.bench.closure import (
+    IMPACT_COLUMNS,
+    contracts_depending_on,
+    contracts_depending_on_sql,
+    impact_sql,
+)
 from tillit.bench.dataset import Dataset, OrgPlan, SupplierPlan, import_rows
+from tillit.bench.operation import (
+    ANNEX_BUDGET,
+    IMPACT_BUDGET,
+    IMPORT_BUDGET,
+    PAGE_BUDGET,
+    Operation,
+    Outcome,
+    get,
+)
+from tillit.bench.pages import api_lists, management_report, overview_pages, questionnaire
+from tillit.classification.models import Asset
 from tillit.imports.services import ImportResult, import_file
 from tillit.incidents.impact import Impact, impact
 from tillit.suppliers.models import (
@@ -37,46 +48,8 @@ from tillit.suppliers.models import (
 from tillit.suppliers.views import register as register_views
 from tillit.suppliers.views import suppliers as supplier_views
 
+ASSET_ID = IMPACT_COLUMNS.index(("a", Asset, "id"))
 UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-@dataclass(frozen=True)
-class Budget:
-    seconds: float
-    # A page's number of queries must not grow with the data: the largest organisation's page
-    # may cost no more queries than a median organisation's.
-    constant_queries: bool = False
-
-    def __str__(self) -> str:
-        limit = f"≤ {self.seconds * 1000:.0f} ms" if self.seconds < 1 else f"≤ {self.seconds:g} s"
-        return f"{limit}, constant queries" if self.constant_queries else limit
-
-
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    detail: str
-
-
-@dataclass
-class Operation:
-    key: str
-    title: str
-    run: Callable[[], Any]
-    check: Callable[[Any], Outcome]
-    repeats: int
-    budget: Budget | None = None
-    warmup: bool = True
-    reset: Callable[[], None] | None = None
-    # The same operation for a median organisation, run once to compare query counts.
-    median: Callable[[], Any] | None = None
-    # The key of the operation this one is compared with (the hand-written floor).
-    floor: str | None = None
-
-
-PAGE_BUDGET = Budget(0.150, constant_queries=True)
-ANNEX_BUDGET = Budget(2.0)
-IMPORT_BUDGET = Budget(30.0)
 
 
 def operations(ds: Dataset) -> list[Operation]:
@@ -86,16 +59,15 @@ def operations(ds: Dataset) -> list[Operation]:
     found = _Closures()
     return [
         *_pages(ds, client),
+        *overview_pages(ds, client),
+        *api_lists(ds, user),
         *_closure(ds.widest_supplier, "widest", found),
         *_closure(ds.big_supplier, "big", found),
+        questionnaire(ds, user),
         *_annexes(ds, client),
+        management_report(ds, user),
         *_imports(ds),
     ]
-
-
-def _get(client: Client, url: str) -> Callable[[], Any]:
-    # secure=True: in production mode Tillit redirects plain HTTP to HTTPS.
-    return lambda: client.get(url, secure=True)
 
 
 def _count_links(prefix: str, expected: int) -> Callable[[HttpResponse], Outcome]:
@@ -127,26 +99,26 @@ def _pages(ds: Dataset, client: Client) -> list[Operation]:
         Operation(
             key="supplier_list",
             title=f"supplier list page ({largest.name}, {len(largest.suppliers)} suppliers)",
-            run=_get(client, supplier_list(largest)),
+            run=get(client, supplier_list(largest)),
             check=_count_links(
                 supplier_list(largest), min(supplier_views.PAGE_SIZE, len(largest.suppliers))
             ),
             repeats=20,
             budget=PAGE_BUDGET,
-            median=_get(client, supplier_list(median)),
+            median=get(client, supplier_list(median)),
         ),
         Operation(
             key="processing_register",
             title=f"processing register page ({largest.name}, "
             f"{sum(largest.personal)} systems with personal data)",
-            run=_get(client, register(largest)),
+            run=get(client, register(largest)),
             check=_count_links(
                 reverse("asset-list", args=[largest.slug]),
                 min(register_views.PAGE_SIZE, sum(largest.personal)),
             ),
             repeats=20,
             budget=PAGE_BUDGET,
-            median=_get(client, register(median)),
+            median=get(client, register(median)),
         ),
     ]
 
@@ -158,6 +130,7 @@ class _Closures:
         self.floor: dict[str, set[Any]] = {}
         self.orm: dict[str, set[Any]] = {}
         self.organisations: dict[str, int] = {}
+        self.systems: dict[str, int] = {}  # as impact() counted them
 
     def of(self, key: str, supplier: Supplier) -> set[Any]:
         if key not in self.floor:
@@ -173,6 +146,9 @@ class _Closures:
 
 
 def _closure(plan: SupplierPlan, label: str, found: _Closures) -> list[Operation]:
+    """The look-up under "who is hit" by the ORM and by one CTE, then the whole of impact() and
+    its floor. The budget is for the big supplier, the one most organisations contract (the
+    widest, a cloud provider under most chains, reaches most of the instance: no budget)."""
     supplier = Supplier.objects.get(pk=plan.id)
     name = f"{supplier.name}, {label}"
 
@@ -185,7 +161,21 @@ def _closure(plan: SupplierPlan, label: str, found: _Closures) -> list[Operation
         found.of(label, supplier)
         expected = found.organisations[label]
         hit = len(result.organisations)
-        return Outcome(hit == expected, f"{hit} organisations (expected {expected})")
+        systems = result.totals["systems"]
+        found.systems[label] = systems
+        return Outcome(
+            hit == expected, f"{hit} organisations (expected {expected}), {systems} systems"
+        )
+
+    def same_facts(rows: list[tuple[Any, ...]]) -> Outcome:
+        found.of(label, supplier)
+        organisations = {row[0] for row in rows}
+        systems = len({(row[0], row[ASSET_ID]) for row in rows if row[ASSET_ID] is not None})
+        expected = found.organisations[label]
+        ok = len(organisations) == expected and systems == found.systems.get(label, systems)
+        return Outcome(
+            ok, f"{len(rows)} rows, {len(organisations)} organisations, {systems} systems"
+        )
 
     return [
         Operation(
@@ -208,7 +198,16 @@ def _closure(plan: SupplierPlan, label: str, found: _Closures) -> list[Operation
             title=f"who is hit, incidents.impact.impact() ({name})",
             run=lambda: impact(supplier),
             check=every_organisation,
-            repeats=5,
+            repeats=10,
+            budget=IMPACT_BUDGET if label == "big" else None,
+            floor=f"impact_sql_{label}",
+        ),
+        Operation(
+            key=f"impact_sql_{label}",
+            title=f"the same facts, one hand-written query ({name})",
+            run=lambda: impact_sql(supplier),
+            check=same_facts,
+            repeats=10,
         ),
     ]
 
@@ -225,7 +224,7 @@ def _annexes(ds: Dataset, client: Client) -> list[Operation]:
         return Operation(
             key=f"annex_{fmt}",
             title=f"procurement annex, {fmt.upper()} (full request)",
-            run=_get(client, url),
+            run=get(client, url),
             check=check,
             repeats=5,
             budget=ANNEX_BUDGET,

@@ -31,9 +31,8 @@ def queries(measurement: Measurement) -> str:
 
 def note(result: Result, measurement: Measurement) -> str:
     parts = [measurement.outcome.detail]
-    if measurement.operation.floor:
-        floor = result.measurement(measurement.operation.floor)
-        parts.append(f"{measurement.median / floor.median:.1f}x the CTE")
+    if measurement.floor_ratio is not None:
+        parts.append(f"{measurement.floor_ratio:.1f}x the floor")
     if not measurement.outcome.ok:
         parts.append("WRONG RESULT")
     return "; ".join(parts)
@@ -134,6 +133,7 @@ def as_json(result: Result) -> dict[str, Any]:
                 "result_ok": m.outcome.ok,
                 "result": m.outcome.detail,
                 "floor": m.operation.floor,
+                "floor_ratio": None if m.floor_ratio is None else round(m.floor_ratio, 2),
             }
             for m in result.measurements
         ],

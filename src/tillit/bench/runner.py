@@ -15,7 +15,8 @@ from typing import Any
 from django.db import connection
 
 from tillit.bench.dataset import Dataset, build
-from tillit.bench.operations import Operation, Outcome, operations
+from tillit.bench.operation import Operation, Outcome
+from tillit.bench.operations import operations
 from tillit.bench.scales import Scale
 
 Progress = Callable[[str], None]
@@ -29,6 +30,7 @@ class Measurement:
     outcome: Outcome
     last: Any = None  # the last run's result, for tests
     median_queries: int | None = None  # the same operation for a median organisation
+    floor_median: float | None = None  # the median of the operation's floor, if it has one
 
     @property
     def median(self) -> float:
@@ -52,9 +54,18 @@ class Measurement:
         budget = self.operation.budget
         if budget is None:
             return None
-        return self.p95 <= budget.seconds and (
-            not budget.constant_queries or bool(self.constant_queries)
+        return (
+            self.p95 <= budget.seconds
+            and (not budget.constant_queries or bool(self.constant_queries))
+            and (budget.floor_ratio is None or (self.floor_ratio or 0) <= budget.floor_ratio)
         )
+
+    @property
+    def floor_ratio(self) -> float | None:
+        """How many times the floor's median this operation's median is."""
+        if self.floor_median is None:
+            return None
+        return self.median / self.floor_median
 
 
 @dataclass
@@ -126,4 +137,7 @@ def run_bench(
         progress(f"timing {operation.key} ({runs} runs)")
         result.measurements.append(measure(operation, runs, scale.warmup))
     result.load.append(os.getloadavg()[0])
+    for measurement in result.measurements:
+        if measurement.operation.floor:
+            measurement.floor_median = result.measurement(measurement.operation.floor).median
     return result

@@ -21,6 +21,9 @@ class Scale:
     big_supplier_share: float
     # Suppliers that use the big supplier as a sub-processor (customers of customers).
     big_supplier_users: int
+    assessments: int
+    questions_per_assessment: int  # each answered (in part, while with the supplier)
+    findings: int
     import_rows: int
     # Timed runs per operation are min(the operation's own number, max_repeats).
     max_repeats: int
@@ -46,6 +49,9 @@ NATIONAL = Scale(
     subprocessor_links=40_000,
     big_supplier_share=0.8,
     big_supplier_users=20,
+    assessments=20_000,
+    questions_per_assessment=25,
+    findings=50_000,
     import_rows=100_000,
     max_repeats=20,
     warmup=True,
@@ -64,6 +70,9 @@ SMALL = Scale(
     subprocessor_links=300,
     big_supplier_share=0.8,
     big_supplier_users=2,
+    assessments=200,
+    questions_per_assessment=10,
+    findings=500,
     import_rows=500,
     max_repeats=1,
     warmup=False,

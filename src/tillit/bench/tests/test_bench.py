@@ -7,8 +7,10 @@ import json
 
 import pytest
 
+from tillit.assessments.models import Answer, Assessment, Finding, Question
+from tillit.bench.operation import IMPACT_BUDGET, Operation, Outcome
 from tillit.bench.report import as_json, summary, table
-from tillit.bench.runner import run_bench
+from tillit.bench.runner import Measurement, run_bench
 from tillit.bench.scales import SMALL
 from tillit.classification.models import Asset
 from tillit.organisations.models import Organisation
@@ -19,14 +21,27 @@ pytestmark = pytest.mark.django_db
 OPERATIONS = [
     "supplier_list",
     "processing_register",
+    "dashboard",
+    "management",
+    "followup_plan",
+    "api_suppliers_50",
+    "api_suppliers_500",
+    "api_contracts_50",
+    "api_contracts_500",
+    "api_systems_50",
+    "api_systems_500",
     "closure_orm_widest",
     "closure_sql_widest",
     "impact_widest",
+    "impact_sql_widest",
     "closure_orm_big",
     "closure_sql_big",
     "impact_big",
+    "impact_sql_big",
+    "questionnaire",
     "annex_docx",
     "annex_pdf",
+    "management_report",
     "import_csv",
     "import_xlsx",
 ]
@@ -47,7 +62,15 @@ def test_every_operation_runs_and_returns_the_right_result() -> None:
     # The imports' contracts were removed again after each run.
     assert Contract.objects.count() == SMALL.contracts
     assert SubProcessor.objects.count() == SMALL.subprocessor_links
-    pages = [result.measurement(key) for key in ("supplier_list", "processing_register")]
+    assert Assessment.objects.count() == SMALL.assessments
+    assert Question.objects.count() == SMALL.assessments * SMALL.questions_per_assessment
+    # Findings only on questions answered "not met" of completed assessments.
+    assert 0.9 * SMALL.findings <= Finding.objects.count() <= SMALL.findings
+    assert not Finding.objects.exclude(question__answer=Answer.NOT_MET).exists()
+    pages = [
+        result.measurement(key)
+        for key in ("supplier_list", "processing_register", "dashboard", "followup_plan")
+    ]
     for page in pages:
         assert page.last.status_code == 200
         assert page.constant_queries
@@ -59,6 +82,12 @@ def test_every_operation_runs_and_returns_the_right_result() -> None:
     municipalities = round(SMALL.big_supplier_share * SMALL.municipalities)
     assert len(big.organisations) >= municipalities
     assert result.measurement("import_csv").last.created == SMALL.import_rows
+    # impact() is compared with its floor, one query.
+    assert result.measurement("impact_sql_big").queries == [1]
+    assert result.measurement("impact_big").floor_ratio is not None
+    assert result.measurement("api_contracts_500").last.status_code == 200
+    # The questionnaire of each run was removed again.
+    assert not Assessment.objects.filter(title="Benchmark").exists()
     assert result.measurement("annex_pdf").last["Content-Type"] == "application/pdf"
 
     text = table(result)
@@ -66,3 +95,12 @@ def test_every_operation_runs_and_returns_the_right_result() -> None:
         assert measurement.operation.title in text
     assert "scale small" in summary(result)
     assert json.loads(json.dumps(as_json(result)))["operations"][0]["key"] == "supplier_list"
+
+
+def test_a_budget_with_a_floor_holds_only_near_the_floor() -> None:
+    operation = Operation("x", "x", lambda: None, lambda _r: Outcome(True, ""), 1, IMPACT_BUDGET)
+    near = Measurement(operation, [0.010], [1], Outcome(True, ""), floor_median=0.005)
+    far = Measurement(operation, [0.010], [1], Outcome(True, ""), floor_median=0.002)
+    assert near.passed
+    assert far.floor_ratio == pytest.approx(5)
+    assert not far.passed

@@ -1,0 +1,188 @@
+"""More operations: the overview pages (dashboard, management overview, follow-up plan), the
+API's list endpoints at page size 50 and 500, creating a questionnaire, and the management
+report PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tillit.accounts.models import User
+from tillit.api.models import TokenScope
+from tillit.api.pagination import MAX_LIMIT
+from tillit.api.services import api_token_create
+from tillit.assessments.models import Assessment
+from tillit.assessments.services import assessment_create
+from tillit.bench.dataset import EPOCH, Dataset, OrgPlan
+from tillit.bench.operation import PAGE_BUDGET, Operation, Outcome, get
+from tillit.followup.views import PAGE_SIZE as PLAN_PAGE_SIZE
+from tillit.organisations.models import Organisation
+from tillit.reports import management_report as report_pdf
+from tillit.reports.models import ManagementReport
+from tillit.suppliers.models import Contract
+
+
+def _page_ok(marker: str) -> Callable[[HttpResponse], Outcome]:
+    """A page's check: HTTP 200 and a marker of its content."""
+
+    def check(response: HttpResponse) -> Outcome:
+        content = response.content.decode()
+        ok = response.status_code == 200 and marker in content
+        rows = content.count("<tr") - content.count("<thead")
+        return Outcome(
+            ok, f"HTTP {response.status_code}, {rows} table rows, {len(content) / 1024:.0f} KB"
+        )
+
+    return check
+
+
+def overview_pages(ds: Dataset, client: Client) -> list[Operation]:
+    def page(key: str, title: str, name: str, marker: str) -> Operation:
+        return Operation(
+            key=key,
+            title=f"{title} ({ds.largest.name})",
+            run=get(client, reverse(name, args=[ds.largest.slug])),
+            check=_page_ok(marker),
+            repeats=20,
+            budget=PAGE_BUDGET,
+            median=get(client, reverse(name, args=[ds.median.slug])),
+        )
+
+    plan = reverse("followup-plan", args=[ds.largest.slug])
+    return [
+        page("dashboard", "dashboard page", "dashboard", plan),
+        page("management", "management overview page", "management", "<caption>"),
+        page(
+            "followup_plan",
+            f"follow-up plan page ({PLAN_PAGE_SIZE} items a page)",
+            "followup-plan",
+            "<table",
+        ),
+    ]
+
+
+def _token(user: User, org: OrgPlan) -> str:
+    _token_row, secret = api_token_create(
+        acting_user=user,
+        organisation=Organisation.objects.get(pk=org.id),
+        name="Benchmark",
+        scope=TokenScope.READ,
+        expires_on=timezone.localdate() + dt.timedelta(days=1),
+    )
+    return secret
+
+
+def api_lists(ds: Dataset, user: User) -> list[Operation]:
+    """Through the bearer token an integration uses, as the full request it makes."""
+    tokens = {org.slug: _token(user, org) for org in (ds.largest, ds.median)}
+    client = Client()
+
+    def request(name: str, org: OrgPlan, limit: int) -> Callable[[], Any]:
+        url = reverse(name, args=[org.slug])
+        header = f"Bearer {tokens[org.slug]}"
+        return lambda: client.get(
+            url, {"limit": limit}, secure=True, headers={"authorization": header}
+        )
+
+    def check(limit: int) -> Callable[[HttpResponse], Outcome]:
+        def checked(response: HttpResponse) -> Outcome:
+            if response.status_code != 200:
+                return Outcome(False, f"HTTP {response.status_code}")
+            body = json.loads(response.content)
+            shown = len(body["results"])
+            ok = shown == min(limit, body["count"])
+            return Outcome(
+                ok, f"HTTP 200, {shown} of {body['count']}, {len(response.content) / 1024:.0f} KB"
+            )
+
+        return checked
+
+    operations = []
+    for name, what in (
+        ("api-supplier-list", "suppliers"),
+        ("api-contract-list", "contracts"),
+        ("api-asset-list", "systems"),
+    ):
+        for limit in (50, MAX_LIMIT):
+            operations.append(
+                Operation(
+                    key=f"api_{what}_{limit}",
+                    title=f"API list of {what}, {limit} a page ({ds.largest.name})",
+                    run=request(name, ds.largest, limit),
+                    check=check(limit),
+                    repeats=20,
+                    budget=PAGE_BUDGET,
+                    median=request(name, ds.median, limit),
+                )
+            )
+    return operations
+
+
+def questionnaire(ds: Dataset, user: User) -> Operation:
+    """assessment_create() over a contract serving the largest organisation's most sensitive
+    system: the questionnaire of every requirement its classification calls for."""
+    organisation = Organisation.objects.get(pk=ds.largest.id)
+    contract = (
+        Contract.objects.filter(organisation=organisation, assets=ds.largest.assets[0])
+        .order_by("service")
+        .first()
+    )
+    if contract is None:
+        raise RuntimeError("no contract serves the largest organisation's first system")
+    created: list[Assessment] = []
+    questions: list[int] = []  # of each run's questionnaire, counted before reset() removes it
+
+    def run() -> Assessment:
+        assessment = assessment_create(
+            acting_user=user, organisation=organisation, contracts=[contract], title="Benchmark"
+        )
+        created.append(assessment)
+        return assessment
+
+    def check(_assessment: Assessment) -> Outcome:
+        return Outcome(bool(questions) and min(questions) > 0, f"{questions[-1]} questions")
+
+    def reset() -> None:
+        questions.extend(assessment.questions.count() for assessment in created)
+        Assessment.objects.filter(pk__in=[a.pk for a in created]).delete()
+        created.clear()
+
+    return Operation(
+        key="questionnaire",
+        title=f"questionnaire creation, assessments.services.assessment_create() "
+        f"({contract.supplier.name})",
+        run=run,
+        check=check,
+        repeats=10,
+        reset=reset,
+    )
+
+
+def management_report(ds: Dataset, user: User) -> Operation:
+    """What the worker does for a management report, up to the PDF (storing it encrypted is
+    the annex's and every document's cost, timed there)."""
+    report = ManagementReport.objects.create(
+        organisation_id=ds.largest.id,
+        period_start=EPOCH,
+        period_end=EPOCH + dt.timedelta(days=364),
+        language="sv",
+        requested_by=user,
+    )
+
+    def check(pdf: bytes) -> Outcome:
+        return Outcome(pdf.startswith(b"%PDF"), f"PDF, {len(pdf) / 1024:.0f} KB")
+
+    return Operation(
+        key="management_report",
+        title=f"management report PDF, reports.management_report.render() ({ds.largest.name})",
+        run=lambda: report_pdf.render(report, timezone.localdate()),
+        check=check,
+        repeats=5,
+    )
