@@ -62,6 +62,17 @@ fuzz: setup
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q src/tillit/api/tests/test_schema.py \
 		-k keeps_its_description
 
+# A bounded load test (docs/benchmarks.md): a temporary demo instance served by gunicorn on
+# loopback, LOAD_USERS simulated people for LOAD_SECONDS; fails on any error.
+.PHONY: loadtest
+LOAD_USERS ?= 20
+LOAD_SECONDS ?= 30
+loadtest: setup
+	@dir=$$(mktemp -d); \
+	env -u DATABASE_URL TILLIT_VAR_DIR=$$dir TILLIT_DEMO=1 $(BIN)/tillit loadtest \
+		--users $(LOAD_USERS) --seconds $(LOAD_SECONDS); \
+	status=$$?; rm -rf $$dir; exit $$status
+
 # Refresh the message catalogues after changing translatable strings.
 messages: $(VENV)/.synced
 	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv --no-obsolete --no-location

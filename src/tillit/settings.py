@@ -368,6 +368,17 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "tillit.organisations.models.OrganisationKind",
         "CertificateKindEnum": "tillit.suppliers.models.CertificateType",
         "Art28PointEnum": "tillit.api.endpoints.contracts.POINTS",
+        "AssessmentStatusEnum": "tillit.assessments.models.AssessmentStatus",
+        "FindingStatusEnum": "tillit.assessments.models.FindingStatus",
+        "FindingSeverityEnum": "tillit.assessments.models.Severity",
+        "IncidentStatusEnum": "tillit.incidents.models.IncidentStatus",
+        "CaseStatusEnum": "tillit.incidents.models.CaseStatus",
+        "FollowUpStatusEnum": "tillit.api.endpoints.followup.STATUSES",
+        "RiskStatusEnum": "tillit.risks.models.RiskStatus",
+        "RiskStatusInputEnum": "tillit.api.endpoints.risks.STATUSES",
+        # A risk's band and an incident's severity: the same four values.
+        "LowToCriticalEnum": "tillit.risks.matrix.Band",
+        "ReportStatusEnum": "tillit.reports.models.ReportStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

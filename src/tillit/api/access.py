@@ -23,7 +23,8 @@ from tillit.organisations.roles import Permission
 
 SCOPE_PERMISSIONS = {
     TokenScope.READ: frozenset({Permission.VIEW}),
-    TokenScope.READ_WRITE: frozenset({Permission.VIEW, Permission.EDIT}),
+    # Members and the organisation's settings are managed in Tillit's pages only.
+    TokenScope.READ_WRITE: frozenset({Permission.VIEW, Permission.EDIT, Permission.ACCEPT_RISK}),
 }
 
 
@@ -36,7 +37,12 @@ def user_of(request: Request) -> User:
     return cast(User, request.user)
 
 
-def api_access(request: Request, org: str, permission: Permission = Permission.VIEW) -> OrgAccess:
+def api_access(
+    request: Request, org: str, permission: Permission = Permission.VIEW, *, write: bool = False
+) -> OrgAccess:
+    """The caller's access to the organisation, with the permission asked for. `write` marks a
+    write that every member may make (asking for a report; accepting a risk, which the service
+    decides on): a read token may not make it either."""
     token = token_of(request)
     if token is not None and token.organisation.slug != org:
         raise Http404
@@ -44,7 +50,7 @@ def api_access(request: Request, org: str, permission: Permission = Permission.V
     if token is None:
         return access
     allowed = SCOPE_PERMISSIONS[TokenScope(token.scope)]
-    if permission not in allowed:
+    if permission not in allowed or (write and Permission.EDIT not in allowed):
         raise PermissionDenied(_("This token may only read."))
     return replace(access, permissions=access.permissions & allowed)
 

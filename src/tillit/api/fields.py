@@ -70,6 +70,15 @@ class DateField(serializers.DateField):
         return super().to_internal_value(data)
 
 
+class DateTimeField(serializers.DateTimeField):
+    """ISO 8601, e.g. 2026-03-01T09:15:00+01:00 (without an offset: Swedish time)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
+        return super().to_internal_value(value)
+
+
 class QueryBooleanField(serializers.BooleanField):
     default_error_messages = {"invalid": _("Write true or false.")}
 

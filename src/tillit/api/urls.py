@@ -11,13 +11,18 @@ from drf_spectacular.views import SpectacularAPIView
 
 from tillit.api import views
 from tillit.api.endpoints import (
+    assessments,
     catalogue,
     classification,
     contracts,
     documents,
     evidence,
+    followup,
+    incidents,
     organisations,
     procurement,
+    reports,
+    risks,
     suppliers,
 )
 
@@ -87,6 +92,81 @@ organisation_api_patterns: list[URLPattern | URLResolver] = [
         "documents/<uuid:document>/content",
         documents.DocumentContent.as_view(),
         name="api-document-content",
+    ),
+    path("assessments/", assessments.AssessmentList.as_view(), name="api-assessment-list"),
+    path(
+        "assessments/<uuid:assessment>/",
+        assessments.AssessmentDetail.as_view(),
+        name="api-assessment-detail",
+    ),
+    path(
+        "assessments/<uuid:assessment>/complete/",
+        assessments.AssessmentComplete.as_view(),
+        name="api-assessment-complete",
+    ),
+    path(
+        "assessments/<uuid:assessment>/reopen/",
+        assessments.AssessmentReopen.as_view(),
+        name="api-assessment-reopen",
+    ),
+    path(
+        "assessments/<uuid:assessment>/links/",
+        assessments.LinkList.as_view(),
+        name="api-assessment-link-list",
+    ),
+    path(
+        "assessments/<uuid:assessment>/questions/",
+        assessments.QuestionList.as_view(),
+        name="api-question-list",
+    ),
+    path(
+        "assessments/<uuid:assessment>/questions/<uuid:question>/",
+        assessments.QuestionDetail.as_view(),
+        name="api-question-detail",
+    ),
+    path("findings/", assessments.FindingList.as_view(), name="api-finding-list"),
+    path(
+        "findings/<uuid:finding>/", assessments.FindingDetail.as_view(), name="api-finding-detail"
+    ),
+    path(
+        "findings/<uuid:finding>/status/",
+        assessments.FindingMove.as_view(),
+        name="api-finding-move",
+    ),
+    path("followup/", followup.FollowUpPlan.as_view(), name="api-followup"),
+    path("incidents/", incidents.IncidentRegister.as_view(), name="api-incident-register"),
+    path("cases/", incidents.CaseList.as_view(), name="api-case-list"),
+    path("cases/<uuid:case>/", incidents.CaseDetail.as_view(), name="api-case-detail"),
+    path(
+        "cases/<uuid:case>/steps/<str:step>/done/",
+        incidents.StepDone.as_view(),
+        name="api-case-step-done",
+    ),
+    path(
+        "cases/<uuid:case>/drafts/<str:draft>/",
+        incidents.DraftDetail.as_view(),
+        name="api-case-draft",
+    ),
+    path("cases/<uuid:case>/impact/", incidents.ImpactDetail.as_view(), name="api-case-impact"),
+    path("risks/", risks.RiskList.as_view(), name="api-risk-list"),
+    path("risks/<uuid:risk>/", risks.RiskDetail.as_view(), name="api-risk-detail"),
+    path(
+        "risks/<uuid:risk>/acceptance/",
+        risks.RiskAcceptance.as_view(),
+        name="api-risk-acceptance",
+    ),
+    path("reports/key-figures/", reports.KeyFigures.as_view(), name="api-key-figures"),
+    path("reports/snapshots/", reports.SnapshotList.as_view(), name="api-snapshot-list"),
+    path("reports/management/", reports.ReportList.as_view(), name="api-report-list"),
+    path(
+        "reports/management/<uuid:report>/",
+        reports.ReportDetail.as_view(),
+        name="api-report-detail",
+    ),
+    path(
+        "reports/management/<uuid:report>/content",
+        reports.ReportContent.as_view(),
+        name="api-report-content",
     ),
 ]
 

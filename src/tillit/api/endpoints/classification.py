@@ -10,19 +10,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tillit.accounts.models import User
 from tillit.api import fields
 from tillit.api.access import api_access, user_of
 from tillit.api.base import ApiView, Serializer, ordered, ordering_field, pick, renamed
 from tillit.api.conditional import IF_MATCH, require_match
-from tillit.api.endpoints.common import PersonSerializer, email_field
+from tillit.api.endpoints.common import PersonSerializer, email_field, owner_of
 from tillit.catalogue.models import Catalogue
 from tillit.catalogue.rules import ASPECTS
 from tillit.catalogue.selectors import catalogues, default_catalogue, requirement_profile
@@ -107,18 +105,6 @@ class AssetFilterSerializer(Serializer):
     ordering = ordering_field("name", "created_at")
 
 
-def _member(organisation: Organisation, email: str | None) -> User | None:
-    """The member with this address, or a field error."""
-    if not email:
-        return None
-    user = User.objects.filter(email__iexact=email, memberships__organisation=organisation).first()
-    if user is None:
-        raise serializers.ValidationError(
-            {"owner": [_("No member of the organisation has this address.")]}
-        )
-    return user
-
-
 def _filtered_assets(organisation: Organisation, filters: dict[str, Any]) -> Any:
     found = assets_of(organisation)
     if q := filters.get("q"):
@@ -163,7 +149,7 @@ class AssetList(ApiView):
             organisation=access.organisation,
             name=data["name"],
             description=data["description"],
-            owner=_member(access.organisation, data["owner"]),
+            owner=owner_of(access.organisation, data["owner"]),
         )
         asset = assets_of(access.organisation).get(pk=asset.pk)
         location = reverse("api-asset-detail", args=[org, asset.pk])
@@ -195,7 +181,7 @@ class AssetDetail(ApiView):
             )
             require_match(request, self.current_etag(request, target, AssetSerializer))
             if "owner" in data:
-                data["owner"] = _member(access.organisation, data["owner"])
+                data["owner"] = owner_of(access.organisation, data["owner"])
             services.asset_update(acting_user=user_of(request), asset=target, **data)
         target = assets_of(access.organisation).get(pk=target.pk)
         return self.one(request, target, AssetSerializer)

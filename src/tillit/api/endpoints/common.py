@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from tillit.accounts.models import User
 from tillit.api import fields
 from tillit.api.base import Serializer
+from tillit.organisations.models import Organisation
 
 
 class PersonSerializer(Serializer):
@@ -28,3 +31,15 @@ def email_field(**kwargs: Any) -> serializers.EmailField:
     return fields.EmailField(
         help_text="The e-mail address of a member of the organisation.", **kwargs
     )
+
+
+def owner_of(organisation: Organisation, email: str | None) -> User | None:
+    """The member with this address (an owner named in the body), or a field error."""
+    if not email:
+        return None
+    user = User.objects.filter(email__iexact=email, memberships__organisation=organisation).first()
+    if user is None:
+        raise serializers.ValidationError(
+            {"owner": [_("No member of the organisation has this address.")]}
+        )
+    return user

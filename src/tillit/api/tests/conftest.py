@@ -15,10 +15,16 @@ from rest_framework.test import APIClient
 from tillit.accounts.models import User
 from tillit.api.models import TokenScope
 from tillit.api.services import api_token_create
+from tillit.assessments.models import Finding
+from tillit.assessments.services import assessment_create
 from tillit.conftest import Personas
 from tillit.documents.services import document_store
+from tillit.incidents.models import ReportedVia
+from tillit.incidents.services import incident_register
 from tillit.organisations.models import Organisation
 from tillit.procurement.services import procurement_create
+from tillit.reports.services import report_request
+from tillit.risks.services import risk_create
 from tillit.suppliers.services import certificate_add, pentest_add
 from tillit.testing import make_asset, make_catalogue, make_contract
 
@@ -99,7 +105,56 @@ def objects_of(personas: Personas) -> dict[str, Any]:
         performed_by="Test AB",
         scope="Webb",
     )
+    assessment = assessment_create(
+        acting_user=admin, organisation=org, contracts=[contract], title="Bedömning"
+    )
+    question = assessment.questions.get(requirement_key="T-BASE-01")
+    finding = Finding.objects.create(
+        organisation=org,
+        assessment=assessment,
+        question=question,
+        title="F",
+        severity="high",
+        required_action="Åtgärda",
+        deadline=dt.date(2030, 1, 1),
+    )
+    incident = incident_register(
+        acting_user=admin,
+        via=ReportedVia.STAFF,
+        supplier=contract.supplier,
+        title="Intrång",
+        description="Något hände",
+        started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        discovered_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        severity="high",
+    )
+    case = incident.cases.get(organisation=org)
+    step = case.steps.first()
+    assert step is not None
+    risk = risk_create(
+        acting_user=admin,
+        organisation=org,
+        title="Leverantören faller bort",
+        inherent_likelihood=3,
+        inherent_consequence=3,
+        finding=finding,
+    )
+    report = report_request(
+        acting_user=admin,
+        organisation=org,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        language="sv",
+    )
     return {
+        "assessment": assessment.pk,
+        "question": question.pk,
+        "finding": finding.pk,
+        "case": case.pk,
+        "step": str(step),  # <regime>.<step>
+        "draft": "imy",
+        "risk": risk.pk,
+        "report": report.pk,
         "asset": asset.pk,
         "supplier": contract.supplier.pk,
         "contract": contract.pk,

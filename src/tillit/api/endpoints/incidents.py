@@ -1,0 +1,386 @@
+"""Incidents at suppliers and the organisation's cases: register an incident, each case with
+its regulatory clocks, mark a step done, the notification drafts and the impact.
+
+An incident is shared by every organisation it hits; each has its own case (its clocks, its
+journal). Through the API an organisation sees its own cases, and of the incident's impact its
+own part and the totals (never another organisation's systems or name).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tillit.api import fields
+from tillit.api.access import api_access, user_of
+from tillit.api.base import ApiView, Serializer, ordered, ordering_field, pick
+from tillit.api.endpoints.common import LocalisedTextField, PersonSerializer
+from tillit.api.endpoints.suppliers import SupplierRefSerializer
+from tillit.incidents import clocks, selectors, services
+from tillit.incidents.drafts import DRAFTS, as_text
+from tillit.incidents.impact import Impact, impact
+from tillit.incidents.models import (
+    Case,
+    CaseStatus,
+    ClockStep,
+    IncidentStatus,
+    ReportedVia,
+    Severity,
+)
+from tillit.organisations.models import Organisation
+from tillit.organisations.roles import Permission
+from tillit.suppliers.selectors import suppliers_of
+
+TAGS = ["incidents"]
+DRAFT_PARAMETER = OpenApiParameter(
+    "draft",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=sorted(DRAFTS),
+    description="imy: personal data breach report to IMY (GDPR Art. 33(3)); certse: early "
+    "warning to CERT-SE (NIS2 Art. 23(4)(a)).",
+)
+
+
+class IncidentSerializer(Serializer):
+    id = serializers.UUIDField(read_only=True)
+    supplier = SupplierRefSerializer(read_only=True)
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    started_at = serializers.DateTimeField(read_only=True)
+    discovered_at = serializers.DateTimeField(read_only=True)
+    affected_services = serializers.CharField(read_only=True)
+    data_categories = serializers.CharField(read_only=True)
+    severity = serializers.ChoiceField(choices=Severity.choices, read_only=True)
+    status = serializers.ChoiceField(choices=IncidentStatus.choices, read_only=True)
+    sources = serializers.CharField(read_only=True)
+    reported_via = serializers.ChoiceField(choices=ReportedVia.choices, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class RegisteredSerializer(IncidentSerializer):
+    organisations_hit = serializers.IntegerField(
+        read_only=True, help_text="How many organisations it hits (each got a case)."
+    )
+    case = serializers.UUIDField(
+        read_only=True, allow_null=True, help_text="Your case, if it hits you."
+    )
+
+
+class IncidentInputSerializer(Serializer):
+    supplier = fields.UUIDField(
+        required=False, allow_null=True, default=None, help_text="One of your suppliers…"
+    )
+    supplier_identifier = fields.CharField(
+        max_length=30,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="…or the organisationsnummer (or foreign registration number) of any supplier "
+        "registered with Tillit.",
+    )
+    title = fields.CharField(max_length=200)
+    description = fields.CharField(
+        help_text="Seen by every organisation the incident hits: no personal data."
+    )
+    started_at = fields.DateTimeField(help_text="An estimate will do.")
+    discovered_at = fields.DateTimeField()
+    affected_services = fields.CharField(required=False, default="", allow_blank=True)
+    data_categories = fields.CharField(required=False, default="", allow_blank=True)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    sources = fields.CharField(required=False, default="", allow_blank=True)
+
+
+class StepSerializer(Serializer):
+    key = serializers.CharField(
+        source="__str__", read_only=True, help_text="<regime>.<step>, its address under steps/."
+    )
+    regime = serializers.CharField(read_only=True)
+    regime_title = serializers.SerializerMethodField()
+    legal_source = serializers.SerializerMethodField()
+    recipient = serializers.SerializerMethodField()
+    step = serializers.CharField(read_only=True)
+    title = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField(read_only=True)
+    done_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reference = serializers.CharField(read_only=True, help_text="The recipient's reference.")
+    done_by = PersonSerializer(read_only=True, allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    def _regime(self, step: ClockStep) -> clocks.Regime:
+        return next(regime for regime in clocks.regimes() if regime.key == step.regime)
+
+    @extend_schema_field(LocalisedTextField())
+    def get_regime_title(self, step: ClockStep) -> dict[str, str]:
+        return dict(self._regime(step).title)
+
+    def get_legal_source(self, step: ClockStep) -> str:
+        return self._regime(step).source
+
+    @extend_schema_field(LocalisedTextField())
+    def get_recipient(self, step: ClockStep) -> dict[str, str]:
+        return dict(self._regime(step).recipient)
+
+    @extend_schema_field(LocalisedTextField())
+    def get_title(self, step: ClockStep) -> dict[str, str]:
+        return dict(self._regime(step).step(step.step).title)
+
+    def get_overdue(self, step: ClockStep) -> bool:
+        return step.done_at is None and step.due_at < self.context["now"]
+
+
+class CaseSerializer(Serializer):
+    id = serializers.UUIDField(read_only=True)
+    incident = IncidentSerializer(read_only=True)
+    path = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="How the incident reaches you: supplier names from your own supplier down.",
+    )
+    via_supplier = SupplierRefSerializer(read_only=True, help_text="Your supplier on the path.")
+    status = serializers.ChoiceField(choices=CaseStatus.choices, read_only=True)
+    notified_at = serializers.DateTimeField(read_only=True)
+    aware_at = serializers.DateTimeField(
+        read_only=True, help_text="When you became aware: the clocks count from it."
+    )
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    close_reason = serializers.CharField(read_only=True)
+    steps = StepSerializer(many=True, read_only=True, help_text="The regulatory clocks.")
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class StepDoneSerializer(Serializer):
+    done_at = fields.DateTimeField(help_text="When the report was sent.")
+    reference = fields.CharField(
+        max_length=100, required=False, default="", allow_blank=True, help_text="Its reference."
+    )
+
+
+class DraftSerializer(Serializer):
+    title = serializers.CharField(read_only=True)
+    sections = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(help_text="The whole draft as text, to paste.")
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    )
+    def get_sections(self, draft: Any) -> list[dict[str, str]]:
+        return [{"heading": heading, "text": text} for heading, text in draft.sections]
+
+    def get_text(self, draft: Any) -> str:
+        return as_text(draft)
+
+
+class CaseFilterSerializer(Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    supplier = fields.QueryUUIDField(required=False, help_text="The supplier of the incident.")
+    ordering = ordering_field("created_at", "aware_at")
+
+
+def _cases(organisation: Organisation) -> QuerySet[Case]:
+    return (
+        selectors.cases_of(organisation)
+        .select_related("via_supplier")
+        .prefetch_related("steps__done_by")
+    )
+
+
+def _case(organisation: Organisation, pk: UUID) -> Case:
+    return get_object_or_404(_cases(organisation), pk=pk)
+
+
+class IncidentRegister(ApiView):
+    @extend_schema(
+        operation_id="incidents_create",
+        tags=TAGS,
+        request=IncidentInputSerializer,
+        responses={201: RegisteredSerializer},
+        description="Register an incident at a supplier (yours, or any registered with Tillit "
+        "by its number). A case with its clocks opens in every organisation it hits, through "
+        "sub-processors too, and each is told.",
+    )
+    def post(self, request: Request, org: str) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        organisation = access.organisation
+        values = self.validated(IncidentInputSerializer, request.data)
+        chosen, identifier = values.pop("supplier"), values.pop("supplier_identifier").strip()
+        if chosen is not None and identifier:
+            raise ValidationError(
+                {"supplier_identifier": [_("Name the supplier one way, not both.")]}
+            )
+        if identifier:
+            supplier = selectors.supplier_by_identifier(identifier)
+            if supplier is None:
+                raise ValidationError(
+                    {"supplier_identifier": [_("No supplier with that number is registered.")]}
+                )
+        elif chosen is not None:
+            supplier = pick(suppliers_of(organisation), chosen, "supplier")
+        else:
+            raise ValidationError({"supplier": [_("Choose the supplier.")]})
+        incident = services.incident_register(
+            acting_user=user_of(request),
+            via=ReportedVia.STAFF,
+            supplier=supplier,
+            reporting_organisation=organisation,
+            **values,
+        )
+        case = incident.cases.filter(organisation=organisation).first()
+        incident.organisations_hit = incident.cases.count()  # type: ignore[attr-defined]
+        incident.case = case.pk if case else None  # type: ignore[attr-defined]
+        location = reverse("api-case-detail", args=[org, case.pk]) if case else ""
+        return self.one(request, incident, RegisteredSerializer, status=201, location=location)
+
+
+class CaseList(ApiView):
+    @extend_schema(
+        operation_id="cases_list",
+        tags=TAGS,
+        parameters=[CaseFilterSerializer],
+        responses=CaseSerializer(many=True),
+    )
+    def get(self, request: Request, org: str) -> Response:
+        access = api_access(request, org)
+        filters = self.query(CaseFilterSerializer, request)
+        found = _cases(access.organisation)
+        if status := filters.get("status"):
+            found = found.filter(status=status)
+        if supplier := filters.get("supplier"):
+            found = found.filter(incident__supplier=supplier)
+        found = ordered(found, filters.get("ordering"), "-created_at")
+        return self.page(request, found, CaseSerializer, now=timezone.now())
+
+
+class CaseDetail(ApiView):
+    @extend_schema(operation_id="cases_retrieve", tags=TAGS, responses=CaseSerializer)
+    def get(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org)
+        target = _case(access.organisation, case)
+        return self.one(request, target, CaseSerializer, now=timezone.now())
+
+
+class StepDone(ApiView):
+    @extend_schema(
+        operation_id="cases_steps_done",
+        tags=TAGS,
+        request=StepDoneSerializer,
+        responses=StepSerializer,
+        description="Mark a step of a clock done (the report sent), with when and the "
+        "recipient's reference number. The steps that follow it count from then.",
+    )
+    def post(self, request: Request, org: str, case: UUID, step: str) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        target = _case(access.organisation, case)
+        regime, _dot, key = step.partition(".")
+        steps = ClockStep.objects.filter(case=target, regime=regime, step=key)
+        if not steps.exists():
+            raise NotFound
+        data = self.validated(StepDoneSerializer, request.data)
+        with transaction.atomic():
+            found = steps.select_for_update().select_related("case__incident").get()
+            services.step_done(acting_user=user_of(request), step=found, **data)
+        found = steps.select_related("done_by").get()
+        return self.one(request, found, StepSerializer, now=timezone.now())
+
+
+class DraftDetail(ApiView):
+    @extend_schema(
+        operation_id="cases_drafts_retrieve",
+        tags=TAGS,
+        parameters=[DRAFT_PARAMETER],
+        responses=DraftSerializer,
+        description="A notification filled in from the case, in Swedish (the language of the "
+        "forms it feeds), for a person to check, complete and send. [Fyll i] marks what Tillit "
+        "cannot know.",
+    )
+    def get(self, request: Request, org: str, case: UUID, draft: str) -> Response:
+        access = api_access(request, org)
+        target = _case(access.organisation, case)
+        if draft not in DRAFTS:
+            raise NotFound
+        return self.one(request, DRAFTS[draft](target), DraftSerializer)
+
+
+class SystemImpactSerializer(Serializer):
+    name = serializers.CharField(read_only=True)
+    personal_data = serializers.ChoiceField(
+        choices=["none", "ordinary", "sensitive", "criminal"], read_only=True
+    )
+    protected_identities = serializers.CharField(read_only=True)
+    data_subjects = serializers.IntegerField(read_only=True)
+
+
+class DeadlineSerializer(Serializer):
+    regime = serializers.CharField(read_only=True)
+    step = serializers.CharField(read_only=True)
+    due = serializers.DateTimeField(read_only=True)
+
+
+class AffectedSerializer(Serializer):
+    orgnr = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    path = serializers.ListField(child=serializers.CharField(), read_only=True)
+    systems = SystemImpactSerializer(many=True, read_only=True)
+    data_subjects = serializers.IntegerField(read_only=True)
+    protected_identities = serializers.BooleanField(read_only=True)
+    deadlines = DeadlineSerializer(
+        many=True, read_only=True, help_text="Counted from when you became aware."
+    )
+
+
+class ImpactSupplierSerializer(Serializer):
+    orgnr = serializers.CharField(read_only=True, help_text="Or country and registration number.")
+    name = serializers.CharField(read_only=True)
+
+
+class ImpactTotalsSerializer(Serializer):
+    organisations = serializers.IntegerField(read_only=True)
+    systems = serializers.IntegerField(read_only=True)
+    data_subjects = serializers.IntegerField(read_only=True)
+    organisations_with_protected_identities = serializers.IntegerField(read_only=True)
+
+
+class ImpactSerializer(Serializer):
+    supplier = ImpactSupplierSerializer(read_only=True)
+    organisations = AffectedSerializer(
+        many=True,
+        read_only=True,
+        help_text="Your organisation, if the supplier's contracts reach it now (else empty).",
+    )
+    totals = ImpactTotalsSerializer(read_only=True, help_text="Across every organisation hit.")
+
+
+def own_impact(found: Impact, organisation: Organisation, case: Case) -> dict[str, Any]:
+    """`tillit incident impact --json` as the organisation may see it: its own entry, and the
+    totals over everyone."""
+    own = [entry for entry in found.organisations if entry.organisation_id == organisation.pk]
+    return Impact(found.supplier, own).as_json(case.aware_at) | {"totals": found.totals}
+
+
+class ImpactDetail(ApiView):
+    @extend_schema(
+        operation_id="cases_impact_retrieve",
+        tags=TAGS,
+        responses=ImpactSerializer,
+        description="Whom the incident hits now, through sub-processors at any depth: as "
+        "`tillit incident impact --json` gives it, with your own systems, data and deadlines "
+        "and, of the others, only the totals.",
+    )
+    def get(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org)
+        target = _case(access.organisation, case)
+        data = own_impact(impact(target.incident.supplier), access.organisation, target)
+        return self.one(request, data, ImpactSerializer)
