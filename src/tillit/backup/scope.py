@@ -8,6 +8,7 @@ from django.db import models
 
 SKIPPED = {
     "sessions.session": "sessions: everyone signs in again after a restore",
+    "usersessions.usersession": "the list of sessions, which end with the restore",
     "contenttypes.contenttype": "made by migrate on every database (referred to by natural key)",
     "auth.permission": "made by migrate on every database (referred to by natural key)",
     "django_tasks_database.dbtaskresult": "the background task queue and its results",
