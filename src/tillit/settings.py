@@ -306,6 +306,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # X-Forwarded-Proto; see README.
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    # __Host-: the browser keeps the cookie only if it is Secure, for the whole host and for this
+    # host alone, so no sibling domain can set or shadow it (ASVS 3.4.4). Browsers refuse such
+    # cookies over plain http, so development keeps Django's names.
+    SESSION_COOKIE_NAME = "__Host-tillit_session"
+    CSRF_COOKIE_NAME = "__Host-tillit_csrf"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

@@ -36,6 +36,13 @@ def test_production_passes_the_deploy_check_without_warnings(tmp_path: Path) -> 
     assert "no issues" in result.stdout
 
 
+def test_production_cookies_are_bound_to_the_host(tmp_path: Path) -> None:
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
+    result = _tillit(tmp_path, PRODUCTION, "shell", "--no-imports", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["__Host-tillit_session", "__Host-tillit_csrf"]
+
+
 def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
     env = PRODUCTION | {"SECRET_KEY": ""}
     result = _tillit(tmp_path, env, "check")
