@@ -99,6 +99,7 @@ def supplier_get_or_create(
     return supplier, True
 
 
+@transaction.atomic
 def relation_ensure(
     *, acting_user: User | None, organisation: Organisation, supplier: Supplier
 ) -> SupplierRelation:
