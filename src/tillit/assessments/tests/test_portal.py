@@ -70,7 +70,7 @@ def test_the_link_from_the_mail_opens_after_the_code(
     entry = client.get(url.group(0))
     assert entry.status_code == 200
     assert "Kommunen" in entry.content.decode()
-    assert entry["Referrer-Policy"] == "no-referrer"
+    assert entry["Referrer-Policy"] == "same-origin"
     # The questions are not shown before the code.
     assert client.get(_url("portal-questionnaire", token))["Location"] == _url(
         "portal-entry", token

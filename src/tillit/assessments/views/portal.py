@@ -84,7 +84,10 @@ def portal(action: str, *, verified: bool = True) -> Callable[[PortalView], Port
             services.portal_log(link, action)
             response = view(request, link, token, **kwargs)
             response.headers["X-Robots-Tag"] = "noindex"
-            response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+            # The token is in the URL: it never goes to another site in a Referer. Not
+            # no-referrer, with which browsers send the portal's forms with Origin: null, which
+            # Django's CSRF check refuses.
+            response.headers["Referrer-Policy"] = "same-origin"
             response.headers["Cache-Control"] = "no-store"
             return response
 
