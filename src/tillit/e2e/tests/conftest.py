@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from django.apps import apps
@@ -16,7 +16,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from tillit.e2e.tests.browser import CHROMIUM, LAUNCH_ARGS, VIEWPORT, Visitor, why_not_available
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext
     from pytest_django.live_server_helper import LiveServer
 
 _triggers = importlib.import_module("tillit.audit.migrations.0002_append_only_triggers")
@@ -73,9 +73,24 @@ def committed(transactional_db: None) -> Iterator[None]:
 
 
 @pytest.fixture
-def visitor(chromium: Browser, live_server: LiveServer, committed: None) -> Iterator[Visitor]:
-    context = chromium.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
-    context.set_default_timeout(15_000)
-    visitor = Visitor(page=context.new_page(), base_url=live_server.url)
-    yield visitor
-    context.close()
+def visitors(
+    chromium: Browser, live_server: LiveServer, committed: None, settings: Any
+) -> Iterator[Callable[[], Visitor]]:
+    """Make a visitor: a fresh browser context (its own cookies) on the live server."""
+    settings.BASE_URL = live_server.url  # links in e-mails lead to the live server
+    contexts: list[BrowserContext] = []
+
+    def make() -> Visitor:
+        context = chromium.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return Visitor(page=context.new_page(), base_url=live_server.url)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def visitor(visitors: Callable[[], Visitor]) -> Visitor:
+    return visitors()
