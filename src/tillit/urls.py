@@ -117,3 +117,4 @@ urlpatterns = [
 
 # An address under /api/ that nothing answers to gets a problem+json 404, like the API's own.
 handler404 = "tillit.api.views.not_found"
+handler500 = "tillit.web.errors.server_error"
