@@ -1,0 +1,164 @@
+"""Incidents through the API: register one, the organisation's cases with their clocks, mark a
+step done, the notification drafts, and the impact (the organisation's own part only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from tillit.api.tests.conftest import World, client_with, make_token
+from tillit.audit.models import AuditEvent
+from tillit.incidents.models import Case, ClockStep, Incident
+from tillit.organisations.roles import Role
+from tillit.suppliers.models import Supplier
+from tillit.testing import make_asset, make_contract, make_member
+
+ORG = "/api/v1/organisations/org-a/"
+
+
+def _incident(**changes: object) -> dict[str, object]:
+    now = timezone.now()
+    return {
+        "title": "Intrång i lönesystemet",
+        "description": "Angripare kom åt lönefiler.",
+        "started_at": (now - dt.timedelta(days=2)).isoformat(),
+        "discovered_at": (now - dt.timedelta(days=1)).isoformat(),
+        "severity": "critical",
+    } | changes
+
+
+def test_register_an_incident_at_one_of_your_suppliers(world: World) -> None:
+    client = world.client(world.write_a)
+    body = _incident(supplier=str(world.objects["supplier"]))
+    response = client.post(ORG + "incidents/", body, format="json")
+    assert response.status_code == 201, response.json()
+    registered = response.json()
+    assert registered["organisations_hit"] == 1
+    assert registered["reported_via"] == "staff"
+    assert response["Location"].endswith(f"/cases/{registered['case']}/")
+    case = client.get(response["Location"]).json()
+    assert case["incident"]["id"] == registered["id"]
+    assert case["steps"]
+    assert {step["key"] for step in case["steps"]} >= {"nis2_art23.early_warning"}
+    event = AuditEvent.objects.get(action="incident.register", object_id=registered["id"])
+    assert "via API token" in event.actor_label
+
+
+def test_register_by_number_and_refuse_what_cannot_be(world: World) -> None:
+    client = world.client(world.write_a)
+    supplier = Supplier.objects.get(pk=world.objects["supplier"])
+    by_number = client.post(
+        ORG + "incidents/", _incident(supplier_identifier=supplier.identifier), format="json"
+    )
+    assert by_number.status_code == 201, by_number.json()
+    unknown = client.post(
+        ORG + "incidents/", _incident(supplier_identifier="556000-0001"), format="json"
+    )
+    assert set(unknown.json()["errors"]) == {"supplier_identifier"}
+    both = client.post(
+        ORG + "incidents/",
+        _incident(supplier=str(supplier.pk), supplier_identifier=supplier.identifier),
+        format="json",
+    )
+    assert set(both.json()["errors"]) == {"supplier_identifier"}
+    neither = client.post(ORG + "incidents/", _incident(), format="json")
+    assert set(neither.json()["errors"]) == {"supplier"}
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    future = client.post(
+        ORG + "incidents/",
+        _incident(supplier=str(supplier.pk), discovered_at=later),
+        format="json",
+    )
+    assert future.status_code == 400
+    assert set(future.json()["errors"]) == {"discovered_at"}
+    assert Incident.objects.count() == 2  # the world's and the one by number
+
+
+def test_only_editors_register_incidents(world: World) -> None:
+    # Management reads: its session is refused by role (its tokens may only read).
+    client = world.personas.client(world.personas.reader_a)
+    response = client.post(
+        ORG + "incidents/",
+        _incident(supplier=str(world.objects["supplier"])),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert client.get(ORG + "cases/").status_code == 200
+    owner = make_member(world.personas.org_a, Role.SYSTEM_OWNER, "owner@a.test")
+    editor = client_with(make_token(owner, world.personas.org_a))
+    response = editor.post(
+        ORG + "incidents/", _incident(supplier=str(world.objects["supplier"])), format="json"
+    )
+    assert response.status_code == 201
+
+
+def test_mark_a_clock_step_done(world: World) -> None:
+    client = world.client(world.write_a)
+    case = Case.objects.get(pk=world.objects["case"])
+    step = case.steps.get(regime="nis2_art23", step="early_warning")
+    url = ORG + f"cases/{case.pk}/steps/{step}/done/"
+    done_at = timezone.now().isoformat()
+    response = client.post(url, {"done_at": done_at, "reference": " CERT-123 "}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["reference"] == "CERT-123"
+    assert response.json()["done_by"]["email"] == "admin@a.test"
+    assert response.json()["overdue"] is False
+    again = client.post(url, {"done_at": done_at}, format="json")
+    assert again.status_code == 400
+    assert client.post(ORG + f"cases/{case.pk}/steps/nis2_art23.nothing/done/").status_code == 404
+    before = client.post(
+        ORG + f"cases/{case.pk}/steps/nis2_art23.notification/done/",
+        {"done_at": "2025-01-01T00:00:00+01:00"},
+        format="json",
+    )
+    assert before.status_code == 400
+    assert set(before.json()["errors"]) == {"done_at"}
+    assert client.post(url, {"done_at": 12}, format="json").status_code == 400
+    assert ClockStep.objects.get(pk=step.pk).reference == "CERT-123"
+
+
+def test_notification_drafts(world: World) -> None:
+    client = world.client(world.read_a)
+    imy = client.get(ORG + "cases/{case}/drafts/imy/".format(**world.objects))
+    assert imy.status_code == 200
+    assert imy.json()["title"].startswith("Anmälan av personuppgiftsincident")
+    assert imy.json()["sections"][0] == {
+        "heading": "Personuppgiftsansvarig",
+        "text": f"Organisation A ({world.personas.org_a.orgnr})",
+    }
+    assert "Personuppgiftsansvarig" in imy.json()["text"]
+    certse = client.get(ORG + "cases/{case}/drafts/certse/".format(**world.objects))
+    assert certse.json()["title"].startswith("Tidig varning")
+    assert client.get(ORG + "cases/{case}/drafts/msb/".format(**world.objects)).status_code == 404
+
+
+def test_the_impact_shows_only_the_organisation_s_own_part(world: World) -> None:
+    supplier = Supplier.objects.get(pk=world.objects["supplier"])
+    org_b = world.personas.org_b
+    make_contract(org_b, supplier, assets=[make_asset(org_b, "B:s hemliga system", integrity=2)])
+    response = world.client(world.read_a).get(ORG + "cases/{case}/impact/".format(**world.objects))
+    assert response.status_code == 200
+    impact = response.json()
+    assert impact["supplier"] == {"orgnr": supplier.identifier, "name": supplier.name}
+    assert [o["name"] for o in impact["organisations"]] == ["Organisation A"]
+    assert impact["organisations"][0]["deadlines"]
+    assert impact["totals"]["organisations"] == 2
+    assert impact["totals"]["systems"] == 2
+    assert "B:s hemliga system" not in response.content.decode()
+    assert "Organisation B" not in response.content.decode()
+
+
+def test_the_case_list_takes_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = world.client(world.write_a)
+    for _ in range(4):
+        body = _incident(supplier=str(world.objects["supplier"]))
+        assert client.post(ORG + "incidents/", body, format="json").status_code == 201
+    with django_assert_max_num_queries(20):
+        cases = client.get(ORG + "cases/").json()
+    assert cases["count"] == 5
+    assert all(case["steps"] for case in cases["results"])
+    assert client.get(ORG + "cases/", {"status": "closed"}).json()["count"] == 0
