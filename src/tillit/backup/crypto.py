@@ -21,9 +21,6 @@ This module is imported by settings.py: it must not use Django's settings or mod
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import io
 import os
 from typing import IO, TYPE_CHECKING
@@ -34,20 +31,19 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.core.exceptions import ImproperlyConfigured
 
+# A backup key is made, written and named like a document key.
+from tillit.documents.keys import KEY_BYTES, NEW_KEY_COMMAND, decode_key, key_id
+
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer, WriteableBuffer
 
 MAGIC = b"TLB\x01"
-KEY_BYTES = 32
 KEY_ID_BYTES = 8
 SALT_BYTES = 16
 HEADER_BYTES = len(MAGIC) + KEY_ID_BYTES + SALT_BYTES
 CHUNK_BYTES = 1024 * 1024
 TAG_BYTES = 16
 LENGTH_BYTES = 4
-NEW_KEY_COMMAND = (
-    "python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
-)
 
 
 class ArchiveError(Exception):
@@ -67,20 +63,6 @@ def parse_backup_key(raw: str) -> str:
                 f"make one with: {NEW_KEY_COMMAND}"
             ) from None
     return text
-
-
-def decode_key(text: str) -> bytes:
-    try:
-        key = base64.b64decode(text, altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("not base64") from None
-    if len(key) != KEY_BYTES:
-        raise ValueError(f"{len(key)} bytes, not {KEY_BYTES}")
-    return key
-
-
-def key_id(key: bytes) -> str:
-    return hashlib.sha256(key).hexdigest()[: 2 * KEY_ID_BYTES]
 
 
 def _archive_cipher(key: bytes, salt: bytes) -> AESGCM:

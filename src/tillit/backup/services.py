@@ -37,9 +37,10 @@ from django.utils import timezone
 from tillit.audit.chain import verify_chain
 from tillit.backup import serialization
 from tillit.backup.archive import ArchiveWriter, Contents, Manifest
-from tillit.backup.crypto import NEW_KEY_COMMAND, ArchiveError, decode_key
+from tillit.backup.crypto import ArchiveError
 from tillit.backup.scope import SKIPPED, backed_up_models, label, link_fields, link_model
 from tillit.documents import storage
+from tillit.documents.keys import NEW_KEY_COMMAND, decode_key
 from tillit.documents.models import Document
 from tillit.documents.services import document_content
 from tillit.documents.storage import DocumentIntegrityError

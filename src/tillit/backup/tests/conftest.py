@@ -17,10 +17,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from tillit.audit.chain import verify_chain
 from tillit.audit.models import AuditEvent
-from tillit.backup.crypto import decode_key
 from tillit.backup.scope import SKIPPED
 from tillit.documents import storage
-from tillit.documents.keys import new_key
+from tillit.documents.keys import decode_key, new_key
 from tillit.documents.models import Document
 from tillit.documents.services import document_content, document_store
 from tillit.organisations.models import Organisation
