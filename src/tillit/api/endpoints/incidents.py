@@ -36,6 +36,7 @@ from tillit.incidents.models import (
     Case,
     CaseStatus,
     ClockStep,
+    Incident,
     IncidentStatus,
     ReportedVia,
     Severity,
@@ -72,12 +73,17 @@ class IncidentSerializer(Serializer):
 
 
 class RegisteredSerializer(IncidentSerializer):
-    organisations_hit = serializers.IntegerField(
-        read_only=True, help_text="How many organisations it hits (each got a case)."
+    organisations_hit = serializers.SerializerMethodField(
+        help_text="How many organisations it hits (each got a case)."
     )
-    case = serializers.UUIDField(
-        read_only=True, allow_null=True, help_text="Your case, if it hits you."
-    )
+    case = serializers.SerializerMethodField(help_text="Your case, if it hits you.")
+
+    def get_organisations_hit(self, incident: Incident) -> int:
+        return incident.cases.count()
+
+    def get_case(self, incident: Incident) -> UUID | None:
+        case: Case | None = self.context["case"]
+        return case.pk if case else None
 
 
 class IncidentInputSerializer(Serializer):
@@ -239,10 +245,10 @@ class IncidentRegister(ApiView):
             **values,
         )
         case = incident.cases.filter(organisation=organisation).first()
-        incident.organisations_hit = incident.cases.count()  # type: ignore[attr-defined]
-        incident.case = case.pk if case else None  # type: ignore[attr-defined]
         location = reverse("api-case-detail", args=[org, case.pk]) if case else ""
-        return self.one(request, incident, RegisteredSerializer, status=201, location=location)
+        return self.one(
+            request, incident, RegisteredSerializer, status=201, location=location, case=case
+        )
 
 
 class CaseList(ApiView):

@@ -26,7 +26,7 @@ def test_the_follow_up_plan(
         make_contract(org, assets=[make_asset(org, confidentiality=2)])
     client = world.client(world.read_a)
     with django_assert_max_num_queries(40):
-        plan = client.get(ORG + "followup/", {"limit": 500}).json()
+        plan = client.get(ORG + "followup/", {"limit": "500"}).json()
     kinds = {item["kind"] for item in plan["results"]}
     assert {"reassessment", "finding", "incident_reassessment", "classification"} <= kinds
     dues = [item["due"] for item in plan["results"]]
@@ -38,7 +38,7 @@ def test_the_follow_up_plan(
     assert [person["email"] for person in finding["responsible"]] == ["admin@a.test"]
     only = client.get(ORG + "followup/", {"kind": "finding"}).json()
     assert [item["kind"] for item in only["results"]] == ["finding"]
-    mine = client.get(ORG + "followup/", {"mine": "true", "limit": 500}).json()
+    mine = client.get(ORG + "followup/", {"mine": "true", "limit": "500"}).json()
     assert mine["count"] == plan["count"]
     overdue = client.get(ORG + "followup/", {"status": "overdue"}).json()["results"]
     today = timezone.localdate().isoformat()

@@ -88,10 +88,10 @@ def test_only_editors_register_incidents(world: World) -> None:
     assert client.get(ORG + "cases/").status_code == 200
     owner = make_member(world.personas.org_a, Role.SYSTEM_OWNER, "owner@a.test")
     editor = client_with(make_token(owner, world.personas.org_a))
-    response = editor.post(
+    registered = editor.post(
         ORG + "incidents/", _incident(supplier=str(world.objects["supplier"])), format="json"
     )
-    assert response.status_code == 201
+    assert registered.status_code == 201
 
 
 def test_mark_a_clock_step_done(world: World) -> None:
