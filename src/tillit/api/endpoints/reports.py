@@ -208,7 +208,7 @@ class ReportContent(ApiView):
         target = access.get(_reports(access.organisation).select_related("document"), pk=report)
         if target.status != ReportStatus.DONE or target.document is None:
             raise Conflict(
-                _("The report is not ready: its status is %(status)s.")
+                _("The report is not ready yet: %(status)s.")
                 % {"status": target.get_status_display().lower()}
             )
         response = HttpResponse(document_content(target.document), content_type="application/pdf")
