@@ -25,7 +25,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def _code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
+    return str(format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30)))
 
 
 def _totp(user: Any) -> Authenticator:
