@@ -11,21 +11,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.models import User
 from tillit.assessments.models import Assessment, AssessmentStatus, Finding, FindingStatus
+from tillit.catalogue.rules import ASPECTS
 from tillit.classification.models import Asset
 from tillit.classification.services import add_months
 from tillit.followup.models import Policy
 from tillit.incidents.models import Case
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
-from tillit.suppliers.gaps import PENTEST_CRITICALITY, agreement_of, holds_personal_data
-from tillit.suppliers.models import Certificate, Contract, PenTest
+from tillit.suppliers.gaps import PENTEST_CRITICALITY
+from tillit.suppliers.models import ART_28_POINTS, Certificate, Contract, PenTest
 
 SOON = dt.timedelta(days=30)
 
@@ -148,8 +149,24 @@ def _item(kind: Kind, pk: object, due: dt.date, url: str, **values: Any) -> Item
     )
 
 
-def _level(asset: Asset) -> int:
-    return asset.current.max_level if asset.current is not None else -1
+class _Urls:
+    """An object's page, by URL name: reversed once with a stand-in id that is then replaced,
+    instead of once per item (thousands at a large organisation)."""
+
+    STAND_IN = "00000000-0000-4000-8000-000000000000"
+
+    def __init__(self, organisation: Organisation) -> None:
+        self.slug = organisation.slug
+        self.templates: dict[str, str] = {}
+
+    def __call__(self, name: str, pk: object) -> str:
+        if name not in self.templates:
+            self.templates[name] = reverse(name, args=[self.slug, self.STAND_IN])
+        return self.templates[name].replace(self.STAND_IN, str(pk))
+
+
+def _owners(ids: set[int]) -> dict[int, User]:
+    return User.objects.in_bulk(ids) if ids else {}
 
 
 @dataclass
@@ -159,64 +176,101 @@ class _SupplierFacts:
     since: dt.date  # the organisation's first contract with it
 
 
+@dataclass
+class _System:
+    """What the plan needs of a system a contract serves."""
+
+    level: int  # its highest classification level; -1 when unclassified
+    personal_data: bool
+    owner_id: int | None
+
+
+AGREEMENT_POINTS = [f"processor_agreement__covers_{point}" for point in ART_28_POINTS]
+
+
+def _systems(organisation: Organisation) -> dict[Any, list[_System]]:
+    """The systems each contract serves, most critical first (by name among equals)."""
+    current = [f"asset__current__{aspect}" for aspect in ASPECTS]
+    rows = (
+        Contract.assets.through.objects.filter(contract__organisation=organisation)
+        .values_list("contract_id", "asset__owner_id", "asset__current__personal_data", *current)
+        .order_by("asset__name", "asset_id")
+    )
+    systems: dict[Any, list[_System]] = {}
+    for contract_id, owner_id, personal, *levels in rows:
+        level = -1 if levels[0] is None else max(levels)
+        systems.setdefault(contract_id, []).append(_System(level, bool(personal), owner_id))
+    for found in systems.values():
+        found.sort(key=lambda system: system.level, reverse=True)
+    return systems
+
+
 def _contract_items(
-    organisation: Organisation, policy: Policy, today: dt.date
+    organisation: Organisation, policy: Policy, today: dt.date, urls: _Urls
 ) -> tuple[list[Item], dict[Any, _SupplierFacts]]:
     """Reassessment, agreement, notice and contract-end items; and what they tell of each
-    supplier (its criticality to the organisation, and since when it is used)."""
-    slug = organisation.slug
+    supplier (its criticality to the organisation, and since when it is used). Read as plain
+    values: a large organisation has thousands of contracts."""
     contracts = (
         Contract.objects.filter(organisation=organisation)
-        .select_related("supplier", "processor_agreement")
-        .prefetch_related(
-            Prefetch("assets", queryset=Asset.objects.select_related("current", "owner"))
-        )
         .annotate(
             last_assessed=Max(
                 "assessments__completed_at",
                 filter=Q(assessments__status=AssessmentStatus.COMPLETED),
             )
         )
+        .values(
+            "pk",
+            "supplier_id",
+            "supplier__name",
+            "service",
+            "created_at",
+            "end",
+            "notice_period_days",
+            "last_assessed",
+            "processor_agreement__pk",
+            *AGREEMENT_POINTS,
+        )
+        .order_by()  # the items are sorted at the end
+    )
+    systems = _systems(organisation)
+    owners = _owners(
+        {found[0].owner_id for found in systems.values() if found[0].owner_id is not None}
     )
     items: list[Item] = []
     suppliers: dict[Any, _SupplierFacts] = {}
     for contract in contracts:
-        url = reverse("supplier-contract-detail", args=[slug, contract.pk])
-        names = {"supplier": contract.supplier.name, "service": contract.service}
-        assets = sorted(contract.assets.all(), key=_level, reverse=True)
-        level = _level(assets[0]) if assets else -1
+        pk = contract["pk"]
+        url = urls("supplier-contract-detail", pk)
+        names = {"supplier": contract["supplier__name"], "service": contract["service"]}
+        served = systems.get(pk, [])
+        level = served[0].level if served else -1
+        created = contract["created_at"].date()
         facts = suppliers.setdefault(
-            contract.supplier_id,
-            _SupplierFacts(contract.supplier.name, level, contract.created_at.date()),
+            contract["supplier_id"], _SupplierFacts(contract["supplier__name"], level, created)
         )
         facts.criticality = max(facts.criticality, level)
-        facts.since = min(facts.since, contract.created_at.date())
-        owner = assets[0].owner if assets else None
+        facts.since = min(facts.since, created)
+        owner = owners.get(served[0].owner_id) if served and served[0].owner_id else None
         if 0 <= level < 4:  # level 4 is the security-protection track, not ordinary follow-up
-            last = contract.last_assessed
-            due = (
-                add_months(last.date(), policy.months_for(level))
-                if last
-                else contract.created_at.date()
-            )
-            items.append(_item(Kind.REASSESSMENT, contract.pk, due, url, params=names, owner=owner))
-        agreement = agreement_of(contract)
-        if holds_personal_data(contract) and (agreement is None or agreement.gaps):
-            due = contract.created_at.date()
-            items.append(_item(Kind.AGREEMENT, contract.pk, due, url, params=names, owner=owner))
-        if contract.end is not None and contract.end >= today - SOON:
-            if contract.notice_period_days:
-                notice = contract.end - dt.timedelta(days=contract.notice_period_days)
-                items.append(
-                    _item(Kind.NOTICE, contract.pk, notice, url, params=names, owner=owner)
-                )
-            items.append(
-                _item(Kind.CONTRACT_END, contract.pk, contract.end, url, params=names, owner=owner)
-            )
+            last = contract["last_assessed"]
+            due = add_months(last.date(), policy.months_for(level)) if last else created
+            items.append(_item(Kind.REASSESSMENT, pk, due, url, params=names, owner=owner))
+        complete = contract["processor_agreement__pk"] is not None and all(
+            contract[point] for point in AGREEMENT_POINTS
+        )
+        if any(system.personal_data for system in served) and not complete:
+            items.append(_item(Kind.AGREEMENT, pk, created, url, params=names, owner=owner))
+        end = contract["end"]
+        if end is not None and end >= today - SOON:
+            if contract["notice_period_days"]:
+                notice = end - dt.timedelta(days=contract["notice_period_days"])
+                items.append(_item(Kind.NOTICE, pk, notice, url, params=names, owner=owner))
+            items.append(_item(Kind.CONTRACT_END, pk, end, url, params=names, owner=owner))
     return items, suppliers
 
 
-def _certificate_items(organisation: Organisation) -> list[Item]:
+def _certificate_items(organisation: Organisation, urls: _Urls) -> list[Item]:
     """The latest certificate of each kind per supplier: an older one that a newer one
     replaced needs no reminder."""
     latest: dict[tuple[object, str], Certificate] = {}
@@ -231,7 +285,7 @@ def _certificate_items(organisation: Organisation) -> list[Item]:
             Kind.CERTIFICATE,
             certificate.pk,
             certificate.valid_until,
-            reverse("supplier-detail", args=[organisation.slug, certificate.supplier_id]),
+            urls("supplier-detail", certificate.supplier_id),
             params={
                 "certificate": certificate.get_kind_display(),
                 "supplier": certificate.supplier.name,
@@ -241,7 +295,9 @@ def _certificate_items(organisation: Organisation) -> list[Item]:
     ]
 
 
-def _pentest_items(organisation: Organisation, suppliers: dict[Any, _SupplierFacts]) -> list[Item]:
+def _pentest_items(
+    organisation: Organisation, suppliers: dict[Any, _SupplierFacts], urls: _Urls
+) -> list[Item]:
     critical = {pk: f for pk, f in suppliers.items() if f.criticality >= PENTEST_CRITICALITY}
     latest = dict(
         PenTest.objects.filter(organisation=organisation, supplier_id__in=critical)
@@ -256,14 +312,14 @@ def _pentest_items(organisation: Organisation, suppliers: dict[Any, _SupplierFac
                 Kind.PENTEST,
                 pk,
                 add_months(performed, 12) if performed else facts.since,
-                reverse("supplier-detail", args=[organisation.slug, pk]),
+                urls("supplier-detail", pk),
                 params={"supplier": facts.name},
             )
         )
     return items
 
 
-def _finding_items(organisation: Organisation) -> list[Item]:
+def _finding_items(organisation: Organisation, urls: _Urls) -> list[Item]:
     findings = (
         Finding.objects.filter(
             organisation=organisation, status__in=(FindingStatus.OPEN, FindingStatus.REMEDIATED)
@@ -277,7 +333,7 @@ def _finding_items(organisation: Organisation) -> list[Item]:
             Kind.FINDING,
             finding.pk,
             finding.deadline,
-            reverse("finding-detail", args=[organisation.slug, finding.pk]),
+            urls("finding-detail", finding.pk),
             params={"supplier": finding.assessment.supplier.name, "finding": finding.title},
             owner=finding.assessment.created_by,
             # The supplier is reminded of what it must still do, not of what it has reported.
@@ -301,7 +357,7 @@ def _contacts(assessment: Assessment, now: dt.datetime) -> tuple[str, ...]:
     )
 
 
-def _questionnaire_items(organisation: Organisation) -> list[Item]:
+def _questionnaire_items(organisation: Organisation, urls: _Urls) -> list[Item]:
     assessments = (
         Assessment.objects.filter(organisation=organisation, status=AssessmentStatus.SENT)
         .select_related("supplier", "created_by")
@@ -316,7 +372,7 @@ def _questionnaire_items(organisation: Organisation) -> list[Item]:
                 Kind.QUESTIONNAIRE,
                 assessment.pk,
                 due,
-                reverse("assessment-detail", args=[organisation.slug, assessment.pk]),
+                urls("assessment-detail", assessment.pk),
                 params={"supplier": assessment.supplier.name, "assessment": assessment.title},
                 owner=assessment.created_by,
                 supplier_contacts=_contacts(assessment, now),
@@ -325,21 +381,23 @@ def _questionnaire_items(organisation: Organisation) -> list[Item]:
     return items
 
 
-def _classification_items(organisation: Organisation) -> list[Item]:
-    assets = Asset.objects.filter(organisation=organisation, current__isnull=False).select_related(
-        "current", "owner"
+def _classification_items(organisation: Organisation, urls: _Urls) -> list[Item]:
+    assets = list(
+        Asset.objects.filter(organisation=organisation, current__isnull=False).values_list(
+            "pk", "name", "current__review_due", "owner_id"
+        )
     )
+    owners = _owners({owner for *_rest, owner in assets if owner is not None})
     return [
         _item(
             Kind.CLASSIFICATION,
-            asset.pk,
-            asset.current.review_due,
-            reverse("asset-detail", args=[organisation.slug, asset.pk]),
-            params={"asset": asset.name},
-            owner=asset.owner,
+            pk,
+            review_due,
+            urls("asset-detail", pk),
+            params={"asset": name},
+            owner=owners.get(owner) if owner is not None else None,
         )
-        for asset in assets
-        if asset.current is not None
+        for pk, name, review_due, owner in assets
     ]
 
 
@@ -347,7 +405,7 @@ def _classification_items(organisation: Organisation) -> list[Item]:
 AFTER_INCIDENT = dt.timedelta(days=30)
 
 
-def _incident_items(organisation: Organisation) -> list[Item]:
+def _incident_items(organisation: Organisation, urls: _Urls) -> list[Item]:
     """For every incident case, a reassessment of the organisation's own supplier on the path,
     until an assessment of that supplier is completed after the case was opened."""
     cases = Case.objects.filter(organisation=organisation).select_related(
@@ -363,7 +421,7 @@ def _incident_items(organisation: Organisation) -> list[Item]:
             Kind.INCIDENT_REASSESSMENT,
             case.pk,
             timezone.localdate(case.created_at) + AFTER_INCIDENT,
-            reverse("case-detail", args=[organisation.slug, case.pk]),
+            urls("case-detail", case.pk),
             params={"supplier": case.via_supplier.name, "incident": case.incident.title},
         )
         for case in cases
@@ -375,15 +433,16 @@ def _incident_items(organisation: Organisation) -> list[Item]:
 def follow_up_plan(organisation: Organisation, today: dt.date) -> list[Item]:
     """Every follow-up item of the organisation, soonest due first."""
     policy = policy_of(organisation)
-    contract_items, suppliers = _contract_items(organisation, policy, today)
+    urls = _Urls(organisation)
+    contract_items, suppliers = _contract_items(organisation, policy, today, urls)
     items = (
         contract_items
-        + _certificate_items(organisation)
-        + _pentest_items(organisation, suppliers)
-        + _finding_items(organisation)
-        + _questionnaire_items(organisation)
-        + _classification_items(organisation)
-        + _incident_items(organisation)
+        + _certificate_items(organisation, urls)
+        + _pentest_items(organisation, suppliers, urls)
+        + _finding_items(organisation, urls)
+        + _questionnaire_items(organisation, urls)
+        + _classification_items(organisation, urls)
+        + _incident_items(organisation, urls)
     )
     return sorted(items, key=lambda item: (item.due, item.kind, item.key))
 
