@@ -73,6 +73,13 @@ loadtest: setup
 		--users $(LOAD_USERS) --seconds $(LOAD_SECONDS); \
 	status=$$?; rm -rf $$dir; exit $$status
 
+# A gallery of the main pages for the README, in Chromium with the demo's data: the browser
+# tests' own run through them (src/tillit/e2e/tests/test_gallery.py), a PNG of each page.
+.PHONY: screenshots
+screenshots: setup
+	mkdir -p docs/screenshots
+	TILLIT_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -rs src/tillit/e2e/tests/test_gallery.py
+
 # Refresh the message catalogues after changing translatable strings.
 messages: $(VENV)/.synced
 	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv --no-obsolete --no-location
