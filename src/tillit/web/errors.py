@@ -31,6 +31,8 @@ class ErrorReference(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         reference = getattr(getattr(record, "request", None), "error_reference", None)
-        if reference:
+        # Once per record, even where logging was configured twice and the filter sits twice.
+        if reference and not hasattr(record, "error_reference"):
+            record.error_reference = reference
             record.msg = f"[{reference}] {record.msg}"
         return True

@@ -3,10 +3,13 @@ nothing of the error shown (ASVS 7.4.1)."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
 from django.test import Client
+
+from tillit.web.errors import ErrorReference
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tillit.web.tests.urls_failing")]
 
@@ -24,6 +27,18 @@ def test_the_page_gives_a_reference_that_is_in_the_log(caplog: pytest.LogCapture
     assert "Något gick fel" in page
     assert "hunter2" not in page
     assert _logged(caplog).startswith(f"[{reference[1]}] Internal Server Error: /fail/")
+
+
+def test_the_reference_is_added_once_however_often_logging_was_configured(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    second = ErrorReference()  # as configuring logging a second time leaves it
+    logging.getLogger("django.request").addFilter(second)
+    try:
+        Client(raise_request_exception=False).get("/fail/")
+    finally:
+        logging.getLogger("django.request").removeFilter(second)
+    assert re.fullmatch(r"\[[0-9A-F]{8}\] Internal Server Error: /fail/", _logged(caplog))
 
 
 def test_the_api_gives_the_reference_as_a_problem(caplog: pytest.LogCaptureFixture) -> None:
