@@ -4,10 +4,11 @@ who may accept what, and changing the matrix."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
@@ -20,6 +21,13 @@ from tillit.risks.tests.helpers import make_case, make_finding, make_risk
 from tillit.testing import make_asset, make_contract, make_member, make_supplier
 
 TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages are matched as written in the code; their Swedish is checked elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 def _events(action: str) -> list[AuditEvent]:
