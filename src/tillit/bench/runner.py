@@ -95,6 +95,12 @@ def counting() -> Iterator[list[int]]:
         yield count
 
 
+# An operation that has taken this long in all is not run again after its third run: a slow
+# one (seconds a run at national scale) says what it has to say in three.
+TIME_CAP = 60.0
+MIN_RUNS = 3
+
+
 def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
     if warmup and operation.warmup:
         operation.run()
@@ -110,6 +116,8 @@ def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
         queries.append(count[0])
         if operation.reset:
             operation.reset()
+        if len(seconds) >= MIN_RUNS and sum(seconds) > TIME_CAP:
+            break
     measurement = Measurement(operation, seconds, queries, operation.check(result), result)
     if operation.median is not None:
         with counting() as count:
