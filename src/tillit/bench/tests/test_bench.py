@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tillit.assessments.models import Answer, Assessment, Finding, Question
+from tillit.bench import runner
 from tillit.bench.operation import IMPACT_BUDGET, Operation, Outcome
 from tillit.bench.report import as_json, summary, table
 from tillit.bench.runner import Measurement, run_bench
@@ -104,3 +105,9 @@ def test_a_budget_with_a_floor_holds_only_near_the_floor() -> None:
     assert near.passed
     assert far.floor_ratio == pytest.approx(5)
     assert not far.passed
+
+
+def test_a_slow_operation_stops_after_three_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "TIME_CAP", 0.0)
+    operation = Operation("x", "x", lambda: None, lambda _r: Outcome(True, ""), 20)
+    assert len(runner.measure(operation, 20, warmup=False).seconds) == 3
