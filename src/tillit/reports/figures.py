@@ -32,6 +32,7 @@ class CriticalAsset:
     assessed: bool  # no contract serving it is due for (re)assessment
     certified: bool  # every supplier serving it has a valid certificate on record
     agreement: bool  # every contract holding personal data has a complete PUB-avtal
+    data_subjects: int = 0
 
     @property
     def security_protection(self) -> bool:
@@ -92,6 +93,7 @@ def critical_assets(
     found = []
     for asset in assets:
         level = asset.current.max_level if asset.current is not None else -1
+        subjects = asset.current.data_subjects if asset.current is not None else 0
         contracts = list(asset.contracts.all())
         found.append(
             CriticalAsset(
@@ -105,9 +107,75 @@ def critical_assets(
                     for c in contracts
                     if c.personal  # type: ignore[attr-defined]  # the Exists annotation above
                 ),
+                data_subjects=subjects,
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class SupplierLoad:
+    """What one supplier carries of the organisation's critical systems."""
+
+    name: str
+    systems: int  # critical systems it serves
+    data_subjects: int  # people in those systems
+    highest: int  # the highest level among them
+    not_assessed: int  # of those systems, how many lack a valid supplier assessment
+
+
+def supplier_load(critical: list[CriticalAsset]) -> list[SupplierLoad]:
+    """The suppliers that carry the most: critical systems served, then people in them times
+    the systems' level (the concentration of sensitive data)."""
+    served: dict[str, list[CriticalAsset]] = {}
+    for asset in critical:
+        for name in asset.suppliers:
+            served.setdefault(name, []).append(asset)
+    loads = [
+        SupplierLoad(
+            name=name,
+            systems=len(assets),
+            data_subjects=sum(a.data_subjects for a in assets),
+            highest=max(a.level for a in assets),
+            not_assessed=sum(1 for a in assets if not a.assessed),
+        )
+        for name, assets in served.items()
+    ]
+    weight = {
+        name: sum(a.data_subjects * a.level for a in assets) for name, assets in served.items()
+    }
+    loads.sort(key=lambda load: (-load.systems, -weight[load.name], load.name))
+    return loads
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The key figures month by month, from the snapshots: the dashboard's lines."""
+
+    months: list[str]  # YYYY-MM
+    findings: dict[str, list[int]]  # severity → open findings per month
+    overdue: list[int]
+    incidents: list[int]  # supplier incidents in the 12 months up to each month
+    assessed_share: list[float | None]  # % of critical systems with a valid assessment
+
+
+def trend_series(snapshots: list[Snapshot]) -> Trend:
+    def share(figures: dict[str, int]) -> float | None:
+        total = figures.get("critical_assets", 0)
+        if not total:
+            return None  # no critical system: no share to speak of
+        return 100 * (total - figures.get("critical_not_assessed", 0)) / total
+
+    return Trend(
+        months=[f"{s.month:%Y-%m}" for s in snapshots],
+        findings={
+            severity: [s.figures.get("findings_open", {}).get(severity, 0) for s in snapshots]
+            for severity in reversed(Severity.values)  # high first
+        },
+        overdue=[s.figures.get("overdue", 0) for s in snapshots],
+        incidents=[s.figures.get("incidents_12_months", 0) for s in snapshots],
+        assessed_share=[share(s.figures) for s in snapshots],
+    )
 
 
 def key_figures(organisation: Organisation, today: dt.date) -> tuple[Figures, list[CriticalAsset]]:

@@ -1,6 +1,8 @@
 """The management report (ledningens genomgång; ISO/IEC 27001 clause 9.3, NIS2 Art. 20): the
-figures of the management overview for a period, incidents and lessons, and the decisions asked
-of management, as a PDF with the reference number and any secrecy marking on every page.
+figures and charts of the management overview, the risk heat map and the top risks with their
+treatment, supplier status for the critical systems, incidents and lessons in the period, and the
+decisions asked of management, as a PDF with the reference number and any secrecy marking on
+every page.
 
 Made by the worker (tasks.py), stored encrypted as one of the organisation's documents.
 """
@@ -18,13 +20,13 @@ from django.utils import timezone, translation
 from tillit.documents.services import document_store
 from tillit.incidents.models import Case, Lesson
 from tillit.procurement.documents.annex_pdf import html_to_pdf
-from tillit.reports.figures import key_figures, trend
 from tillit.reports.models import ManagementReport, ReportStatus
+from tillit.reports.overview import overview
+from tillit.risks.selectors import top_risks
 
 
 def report_context(report: ManagementReport, today: dt.date) -> dict[str, Any]:
     organisation = report.organisation
-    figures, critical = key_figures(organisation, today)
     start = timezone.make_aware(dt.datetime.combine(report.period_start, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(report.period_end, dt.time.max))
     cases = list(
@@ -38,13 +40,13 @@ def report_context(report: ManagementReport, today: dt.date) -> dict[str, Any]:
             "supplier", "case__incident", "case__organisation"
         )
     )
+    context = overview(organisation, today)
     return {
+        **context,
         "report": report,
         "organisation": organisation,
         "today": today,
-        "figures": figures,
-        "critical": critical,
-        "trend": trend(organisation),
+        "top_risks": top_risks(organisation, context["risk_settings"]),
         "cases": cases,
         "lessons": lessons,
     }

@@ -17,9 +17,9 @@ from tillit.organisations.access import access_organisation
 from tillit.organisations.models import Organisation
 from tillit.reports import services
 from tillit.reports.concentration import subprocessor_reach, supplier_reach
-from tillit.reports.figures import key_figures, trend
 from tillit.reports.forms import ReportForm
 from tillit.reports.models import ManagementReport
+from tillit.reports.overview import overview
 from tillit.web.feedback import error_messages
 
 
@@ -28,13 +28,10 @@ from tillit.web.feedback import error_messages
 def management(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     access = access_organisation(request.user, org)
     today = timezone.localdate()
-    figures, critical = key_figures(access.organisation, today)
     context = {
+        **overview(access.organisation, today),
         "access": access,
         "today": today,
-        "figures": figures,
-        "critical": critical,
-        "trend": trend(access.organisation),
         "reports": _reports(access.organisation),
         "report_form": ReportForm(
             initial={

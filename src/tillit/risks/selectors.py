@@ -69,6 +69,18 @@ def risks_filtered(
     return risks
 
 
+def top_risks(
+    organisation: Organisation, settings: RiskSettings, limit: int = 10
+) -> list[tuple[Risk, Band, bool]]:
+    """The highest risks after measures that are not closed: each with its band and whether
+    it lies above the risk appetite (for management)."""
+    found = []
+    for risk in risks_of(organisation).exclude(status=RiskStatus.CLOSED)[:limit]:
+        level: int = risk.residual_level  # type: ignore[attr-defined]  # annotated by risks_of
+        found.append((risk, settings.matrix.band(level), level > settings.appetite))
+    return found
+
+
 def members_of(organisation: Organisation) -> QuerySet[User]:
     return (
         User.objects.filter(memberships__organisation=organisation)
