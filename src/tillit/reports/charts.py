@@ -119,7 +119,7 @@ def bar_chart(
     height = 0.9 + 0.45 * len(labels)
     # Room on the left for the longest label (shortened; the table has it in full).
     left = min(0.45, 0.04 + 0.0105 * max((len(label) for label in labels), default=1))
-    svg = _render(key, title, description, draw, height, (left, 0.92, 0.5))
+    svg = _render(key, title, description, draw, height, (left, 0.92, 0.5, 0.95))
     return Chart(key, title, description, table, svg)
 
 
@@ -156,7 +156,13 @@ def line_chart(
             ax.set_ylim(-upper / 30, upper)
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#c9c9c9", linewidth=0.6)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, labelcolor=INK)
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.02),
+            ncols=len(series),
+            frameon=False,
+            labelcolor=INK,
+        )
 
     description = _("%(title)s, %(first)s to %(last)s. %(lines)s") % {
         "title": title,
@@ -172,7 +178,7 @@ def line_chart(
         ],
     )
     bottom = 0.75 if len(months) > 6 else 0.4  # room for the months, turned when many
-    svg = _render(key, title, description, draw, 2.6, (0.07, 0.7, bottom))  # legend on the right
+    svg = _render(key, title, description, draw, 3.2, (0.07, 0.97, bottom, 0.84))  # legend above
     return Chart(key, title, description, table, svg)
 
 
@@ -195,10 +201,10 @@ def _render(
     description: str,
     draw: Callable[[Axes], None],
     height: float,
-    margins: tuple[float, float, float],
+    margins: tuple[float, float, float, float],
 ) -> SafeString:
-    """Margins left and right as fractions of the width, bottom in inches: fixed, because
-    matplotlib's automatic layout would double the time to draw."""
+    """Margins left, right and top as fractions of the figure, bottom in inches: fixed,
+    because matplotlib's automatic layout would double the time to draw."""
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -220,7 +226,7 @@ def _render(
     with _LOCK, rc_context:
         figure = Figure(figsize=(7.2, height))
         figure.subplots_adjust(
-            left=margins[0], right=margins[1], bottom=margins[2] / height, top=0.95
+            left=margins[0], right=margins[1], bottom=margins[2] / height, top=margins[3]
         )
         draw(figure.add_subplot())
         out = io.StringIO()
