@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tillit.assessments.models import Severity
+from tillit.followup.plan import KIND_LABELS, Kind
 from tillit.reports.figures import Figures, SupplierLoad, Trend
 
 if TYPE_CHECKING:
@@ -315,6 +316,39 @@ def management_charts(figures: Figures, trend: Trend, loads: list[SupplierLoad])
             heading=_("Severity"),
         )
     ]
+    if figures.critical_assets:
+        charts.append(
+            bar_chart(
+                key="chart-critical",
+                title=_("What the %(count)s critical systems lack")
+                % {"count": figures.critical_assets},
+                labels=[
+                    _("A valid supplier assessment"),
+                    _("A valid certificate of every supplier"),
+                    _("A complete processor agreement"),
+                ],
+                series=Series(
+                    _("Critical systems"),
+                    [
+                        figures.critical_not_assessed,
+                        figures.critical_not_certified,
+                        figures.critical_without_agreement,
+                    ],
+                ),
+                heading=_("Lacking"),
+            )
+        )
+    if figures.overdue_by_kind:
+        overdue = sorted(figures.overdue_by_kind.items(), key=lambda item: (-item[1], item[0]))
+        charts.append(
+            bar_chart(
+                key="chart-overdue",
+                title=_("Overdue follow-up by kind"),
+                labels=[str(KIND_LABELS[Kind(kind)]) for kind, _count in overdue],
+                series=Series(_("Overdue items"), [count for _kind, count in overdue]),
+                heading=_("Kind"),
+            )
+        )
     if loads:
         charts.append(
             bar_chart(

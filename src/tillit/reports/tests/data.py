@@ -1,5 +1,5 @@
 """An organisation with something to show management: critical systems and their suppliers,
-open findings, a risk and two months of snapshots."""
+open findings (one overdue), a risk and two months of snapshots."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ def management_data(organisation: Organisation, user: User) -> None:
     make_contract(organisation, make_supplier("HR-Lön AB"), assets=[payroll])
     make_contract(organisation, make_supplier("Skoldata AB"), assets=[pupils, payroll])
     assessment = make_assessment(organisation)
-    for severity in ("high", "high", "medium"):
+    for severity, deadline in (("high", 2030), ("high", 2030), ("medium", 2030), ("low", 2020)):
         Finding.objects.create(
             organisation=organisation,
             assessment=assessment,
             title="Avvikelse",
             severity=severity,
             required_action="Åtgärda",
-            deadline=dt.date(2030, 1, 1),
+            deadline=dt.date(deadline, 1, 1),  # the low one overdue
         )
     make_risk(
         organisation,

@@ -170,22 +170,33 @@ def test_the_suppliers_that_carry_the_most() -> None:
 
 
 def test_the_management_charts_in_both_languages() -> None:
-    figures = Figures(findings_open={"high": 1, "medium": 2, "low": 3})
+    figures = Figures(
+        findings_open={"high": 1, "medium": 2, "low": 3},
+        critical_assets=3,
+        critical_not_assessed=2,
+        overdue_by_kind={"pentest": 1, "finding": 4},
+    )
     trend = trend_series([_snapshot(1, critical_assets=2, critical_not_assessed=1)])
     loads = supplier_load([_asset("Lön", 3, ["HR AB"], 10)])
     with translation.override("en"):
         charts = management_charts(figures, trend, loads)
         assert [chart.title for chart in charts] == [
             "Open findings by severity",
+            "What the 3 critical systems lack",
+            "Overdue follow-up by kind",
             "Suppliers carrying the most critical systems",
             "Open findings by severity, month by month",
             "Overdue follow-up and supplier incidents, month by month",
             "Critical systems with a valid supplier assessment, month by month",
         ]
         assert charts[0].table.rows == [("High", ["1"]), ("Medium", ["2"]), ("Low", ["3"])]
-    # Without snapshots or critical systems, only the findings.
+        assert charts[1].table.rows[0] == ("A valid supplier assessment", ["2"])
+        assert charts[2].table.rows == [("Finding", ["4"]), ("Penetration test", ["1"])]
+    # Without snapshots, critical systems or anything overdue, only the findings.
     with translation.override("sv"):
-        only = management_charts(figures, trend_series([]), [])
+        only = management_charts(
+            Figures(findings_open={"high": 1, "medium": 2, "low": 3}), trend_series([]), []
+        )
     assert len(only) == 1
     assert "Hög" in only[0].svg
 

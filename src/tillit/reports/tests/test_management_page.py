@@ -13,6 +13,8 @@ from tillit.reports.tests.data import management_data
 
 CHARTS = (
     "chart-findings",
+    "chart-critical",
+    "chart-overdue",
     "chart-suppliers",
     "chart-findings-trend",
     "chart-followup-trend",
@@ -38,6 +40,7 @@ def test_the_overview_shows_each_chart_with_its_table(
     # The numbers behind the charts: findings (2 high, 1 medium), suppliers and the trend.
     assert '<th scope="row">High</th><td>2</td>' in text
     assert '<th scope="row">Skoldata AB</th><td>2</td>' in text
+    assert '<th scope="row">Finding</th><td>1</td>' in text  # overdue by kind
     assert '<th scope="row">2027-01</th><td>4</td><td>1</td><td>0</td>' in text
     assert '<th scope="row">2027-01</th><td>50 %</td>' in text
     assert '<th scope="row">2027-02</th><td>0 %</td>' in text

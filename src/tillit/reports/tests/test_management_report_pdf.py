@@ -40,6 +40,8 @@ def _report(personas: Personas, language: str) -> str:
             "en",
             [
                 "Open findings by severity",
+                "critical systems lack",
+                "Overdue follow-up by kind",
                 "Suppliers carrying the most critical systems",
                 "Open findings by severity, month by month",
                 "Overdue follow-up and supplier incidents, month by month",
