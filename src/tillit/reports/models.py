@@ -31,10 +31,6 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.month:%Y-%m}"
 
-    @property
-    def open_findings(self) -> int:
-        return sum(self.figures.get("findings_open", {}).values())
-
 
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for the worker")
