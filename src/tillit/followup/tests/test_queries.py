@@ -13,7 +13,8 @@ from tillit.conftest import Personas
 from tillit.organisations.roles import Role
 from tillit.testing import make_assessment, make_asset, make_contract, make_member
 
-PAGES = {"followup-plan": 20, "dashboard": 18, "management": 25}
+# The management overview, which starts from the plan too, is pinned in the reports tests.
+PAGES = {"followup-plan": 20, "dashboard": 18}
 
 
 @pytest.mark.parametrize(("name", "queries"), PAGES.items())
