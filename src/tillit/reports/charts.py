@@ -38,7 +38,7 @@ XLINK = "http://www.w3.org/1999/xlink"
 # Dark enough for 3:1 against white (WCAG 1.4.11), told apart also by pattern and marker.
 INK = "#1a1a1a"
 COLOURS = ("#1f4e79", "#a50f15", "#8c510a", "#2e6b30")
-HATCHES = ("//", "xx", "..", "\\\\")
+HATCHES = ("//", "xx", "\\\\", "--")  # dots would weigh tens of kilobytes
 MARKERS = ("o", "s", "^", "D")
 DASHES = ("-", "--", ":", "-.")
 
