@@ -78,7 +78,7 @@ def _shorten(label: str, length: int = 32) -> str:
 def _number(value: float | None, percent: bool) -> str:
     if value is None:
         return "–"
-    return f"{value:.0f} %" if percent else f"{value:g}"
+    return f"{value:.0f} %" if percent else f"{value:.0f}"  # counts, or shares rounded
 
 
 def bar_chart(

@@ -60,6 +60,18 @@ def test_a_chart_is_an_image_labelled_by_its_title_and_description() -> None:
     assert chart.table.rows == [("High", ["4"]), ("Medium", ["0"]), ("Low", ["7"])]
 
 
+def test_large_counts_are_written_out() -> None:
+    chart = bar_chart(
+        key="chart-people",
+        title="People",
+        labels=["Skoldata AB"],
+        series=Series("Data subjects", [1250000]),
+        heading="Supplier",
+    )
+    assert chart.table.rows == [("Skoldata AB", ["1250000"])]
+    assert ">1250000</text>" in chart.svg
+
+
 def test_a_line_chart_sums_up_each_line_and_tabulates_every_month() -> None:
     chart = line_chart(
         key="chart-trend",
