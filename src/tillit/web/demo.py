@@ -24,6 +24,7 @@ from tillit.procurement.models import Procurement
 from tillit.procurement.services import procurement_create
 from tillit.web.demo_assessments import load_assessments
 from tillit.web.demo_incidents import load_incidents
+from tillit.web.demo_reports import load_snapshots
 from tillit.web.demo_risks import load_risks
 from tillit.web.demo_suppliers import load_suppliers, reset_suppliers
 
@@ -152,6 +153,7 @@ def demo_load() -> tuple[list[str], list[str]]:
     portal_links = load_assessments()
     load_incidents()
     load_risks()
+    load_snapshots()
     return sorted(_demo_emails()), portal_links
 
 

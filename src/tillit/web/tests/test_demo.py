@@ -15,6 +15,8 @@ from tillit.organisations.models import Membership, Organisation, OrganisationKi
 from tillit.organisations.roles import Role
 from tillit.procurement.models import Procurement
 from tillit.procurement.selectors import annex_content, procurement_profile
+from tillit.reports.figures import key_figures, trend
+from tillit.reports.models import Snapshot
 from tillit.suppliers.models import Contract, Supplier
 from tillit.suppliers.selectors import flatten, subprocessor_tree
 from tillit.web.demo import DEMO_PASSWORD
@@ -143,3 +145,21 @@ def test_demo_has_risks_with_every_treatment_and_an_escalated_acceptance() -> No
     call_command("demo")
     assert Risk.objects.filter(organisation=organisation).count() == count
     assert verify_chain().ok
+
+
+def test_demo_has_six_months_of_figures_for_the_trends() -> None:
+    call_command("demo")
+    call_command("demo")
+    exempelstad = Organisation.objects.get(slug="exempelstad")
+    history = trend(exempelstad)
+    assert len(history) == 6
+    this_month = timezone.localdate().replace(day=1)
+    assert history[-1].month < this_month
+    assert history[0].month.year * 12 + history[0].month.month == (
+        this_month.year * 12 + this_month.month - 6
+    )
+    now, _critical = key_figures(exempelstad, timezone.localdate())
+    high = [snapshot.figures["findings_open"]["high"] for snapshot in history]
+    assert high == sorted(high, reverse=True)
+    assert high[-1] == now.findings_open["high"] + 1
+    assert Snapshot.objects.count() == 6
