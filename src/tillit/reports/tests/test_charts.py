@@ -73,13 +73,14 @@ def test_large_counts_are_written_out() -> None:
 
 
 def test_a_line_chart_sums_up_each_line_and_tabulates_every_month() -> None:
-    chart = line_chart(
-        key="chart-trend",
-        title="Share assessed",
-        months=["2027-01", "2027-02", "2027-03"],
-        series=[Series("Assessed", [None, 50, 75])],
-        percent=True,
-    )
+    with translation.override("en"):
+        chart = line_chart(
+            key="chart-trend",
+            title="Share assessed",
+            months=["2027-01", "2027-02", "2027-03"],
+            series=[Series("Assessed", [None, 50, 75])],
+            percent=True,
+        )
     assert chart.description == (
         "Share assessed, 2027-01 to 2027-03. Assessed: 50 % in 2027-02, 75 % in 2027-03."
     )
