@@ -24,6 +24,11 @@ from tillit.reports.models import ManagementReport, ReportStatus
 from tillit.reports.overview import overview
 from tillit.risks.selectors import top_risks
 
+# The critical systems listed by name: those that lack something, highest level first. A large
+# organisation has thousands of critical systems; the review needs the gaps, and the overview in
+# Tillit lists them all.
+GAPS_LISTED = 50
+
 
 def report_context(report: ManagementReport, today: dt.date) -> dict[str, Any]:
     organisation = report.organisation
@@ -41,8 +46,14 @@ def report_context(report: ManagementReport, today: dt.date) -> dict[str, Any]:
         )
     )
     context = overview(organisation, today)
+    gaps = sorted(
+        (a for a in context["critical"] if not (a.assessed and a.certified and a.agreement)),
+        key=lambda asset: (-asset.level, asset.name),
+    )
     return {
         **context,
+        "gaps": gaps[:GAPS_LISTED],
+        "gaps_not_listed": len(gaps) - GAPS_LISTED,
         "report": report,
         "organisation": organisation,
         "today": today,

@@ -73,3 +73,29 @@ def test_the_report_holds_the_charts_risks_and_suppliers(
     assert "HR-Lön AB" in text
     assert "2027-02" in text
     assert "Besluta om budget för leverantörsuppföljning." in text
+
+
+def test_the_report_names_the_critical_systems_that_lack_something_up_to_a_limit(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    management_data(personas.org_a, personas.admin_a)
+    report = ManagementReport.objects.create(
+        organisation=personas.org_a,
+        period_start=dt.date(2027, 1, 1),
+        period_end=TODAY,
+        language="en",
+        requested_by=personas.admin_a,
+    )
+    context = management_report.report_context(report, TODAY)
+    lacking = [a for a in context["critical"] if not (a.assessed and a.certified and a.agreement)]
+    assert len(lacking) == 3  # every critical system of the data has a gap
+    assert context["gaps"] == sorted(lacking, key=lambda a: (-a.level, a.name))
+    assert context["gaps"][0].level == 4
+
+    monkeypatch.setattr(management_report, "GAPS_LISTED", 2)
+    text = _text(management_report.render(report, TODAY))
+    first, second, third = sorted(lacking, key=lambda a: (-a.level, a.name))
+    assert f"{first.name} {first.level} " in text
+    assert f"{second.name} {second.level} " in text
+    assert f"{third.name} {third.level} " not in text
+    assert "And 1 more critical system that lacks something" in text
