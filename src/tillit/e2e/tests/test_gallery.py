@@ -60,6 +60,9 @@ def test_the_main_pages_with_the_demo_data(visitor: Visitor) -> None:
     for name, path in pages.items():
         visitor.go(path)
         _snap(visitor, name)
+        if name == "03-management":  # the trends, further down the page
+            visitor.page.locator("#chart-findings-trend").scroll_into_view_if_needed()
+            _snap(visitor, "03-management-trends")
 
     # The supplier's view: the half-answered questionnaire of Exempelverket's assessment.
     supplier_visitor = visitor
