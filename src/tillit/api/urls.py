@@ -115,6 +115,11 @@ organisation_api_patterns: list[URLPattern | URLResolver] = [
         name="api-assessment-link-list",
     ),
     path(
+        "assessments/<uuid:assessment>/links/<uuid:link>/revoke/",
+        assessments.LinkRevoke.as_view(),
+        name="api-assessment-link-revoke",
+    ),
+    path(
         "assessments/<uuid:assessment>/questions/",
         assessments.QuestionList.as_view(),
         name="api-question-list",
@@ -137,6 +142,8 @@ organisation_api_patterns: list[URLPattern | URLResolver] = [
     path("incidents/", incidents.IncidentRegister.as_view(), name="api-incident-register"),
     path("cases/", incidents.CaseList.as_view(), name="api-case-list"),
     path("cases/<uuid:case>/", incidents.CaseDetail.as_view(), name="api-case-detail"),
+    path("cases/<uuid:case>/notes/", incidents.NoteList.as_view(), name="api-case-notes"),
+    path("cases/<uuid:case>/close/", incidents.CaseClose.as_view(), name="api-case-close"),
     path(
         "cases/<uuid:case>/steps/<str:step>/done/",
         incidents.StepDone.as_view(),

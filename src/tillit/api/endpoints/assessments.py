@@ -254,6 +254,26 @@ class LinkList(ApiView):
         return self.one(request, link, LinkSerializer, status=201)
 
 
+class LinkRevoke(ApiView):
+    @extend_schema(
+        operation_id="assessments_links_revoke",
+        tags=TAGS,
+        request=None,
+        responses=LinkSerializer,
+        description="Stop a link from working (at once; revoking it again changes nothing).",
+    )
+    def post(self, request: Request, org: str, assessment: UUID, link: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        target = _assessment(access.organisation, assessment)
+        links = PortalLink.objects.filter(assessment=target).select_related(
+            "assessment", "created_by"
+        )
+        with transaction.atomic():
+            found = get_object_or_404(links.select_for_update(of=("self",)), pk=link)
+            services.link_revoke(acting_user=user_of(request), link=found)
+        return self.one(request, links.get(pk=link), LinkSerializer)
+
+
 # -- Questions, answers and the review --------------------------------------------------------
 
 
@@ -286,6 +306,18 @@ class QuestionSerializer(Serializer):
         return sorted(document.pk for document in question.evidence.all())
 
 
+class QuestionInputSerializer(Serializer):
+    area = fields.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Where it goes; empty: additional questions.",
+    )
+    text = fields.CharField()
+    mandatory = fields.BooleanField(required=False, default=False, help_text="A ska-krav.")
+
+
 class ReviewInputSerializer(Serializer):
     review = serializers.ChoiceField(choices=Review.choices)
     comment = fields.CharField(
@@ -304,6 +336,28 @@ class QuestionList(ApiView):
         access = api_access(request, org)
         target = _assessment(access.organisation, assessment)
         return self.page(request, selectors.questions_of(target), QuestionSerializer)
+
+    @extend_schema(
+        operation_id="assessments_questions_create",
+        tags=TAGS,
+        request=QuestionInputSerializer,
+        responses={201: QuestionSerializer},
+        description="Add a question of your own at the end (before the supplier submits). It "
+        "is asked as written, in whichever language that is.",
+    )
+    def post(self, request: Request, org: str, assessment: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        target = _assessment(access.organisation, assessment)
+        data = self.validated(QuestionInputSerializer, request.data)
+        with transaction.atomic():
+            # Locked: the status it is checked in, and the next position, stay as read.
+            locked = Assessment.objects.select_for_update().get(pk=target.pk)
+            question = services.question_add(
+                acting_user=user_of(request), assessment=locked, **data
+            )
+        location = reverse("api-question-detail", args=[org, assessment, question.pk])
+        found = _question(target, question.pk)
+        return self.one(request, found, QuestionSerializer, status=201, location=location)
 
 
 def _question(assessment: Assessment, pk: UUID) -> Question:

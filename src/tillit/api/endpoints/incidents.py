@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from tillit.api import fields
 from tillit.api.access import api_access, user_of
 from tillit.api.base import ApiView, Serializer, ordered, ordering_field, pick
+from tillit.api.conditional import IF_MATCH, require_match
 from tillit.api.endpoints.common import LocalisedTextField, PersonSerializer
 from tillit.api.endpoints.suppliers import SupplierRefSerializer
 from tillit.incidents import clocks, selectors, services
@@ -34,6 +35,7 @@ from tillit.incidents.drafts import DRAFTS, as_text
 from tillit.incidents.impact import Impact, impact
 from tillit.incidents.models import (
     Case,
+    CaseEntry,
     CaseStatus,
     ClockStep,
     Incident,
@@ -168,6 +170,32 @@ class CaseSerializer(Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
+class CasePatchSerializer(Serializer):
+    aware_at = fields.DateTimeField(
+        help_text="When you became aware (not before the incident began): the clocks of the "
+        "steps not yet done count from it."
+    )
+
+
+class CloseSerializer(Serializer):
+    reason = fields.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Required while a step is overdue and not done: why the case is closed anyway.",
+    )
+
+
+class NoteSerializer(Serializer):
+    text = serializers.CharField(read_only=True)
+    author = PersonSerializer(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class NoteInputSerializer(Serializer):
+    text = fields.CharField()
+
+
 class StepDoneSerializer(Serializer):
     done_at = fields.DateTimeField(help_text="When the report was sent.")
     reference = fields.CharField(
@@ -276,6 +304,76 @@ class CaseDetail(ApiView):
         access = api_access(request, org)
         target = _case(access.organisation, case)
         return self.one(request, target, CaseSerializer, now=timezone.now())
+
+    @extend_schema(
+        operation_id="cases_partial_update",
+        tags=TAGS,
+        parameters=[IF_MATCH],
+        request=CasePatchSerializer,
+        responses=CaseSerializer,
+        description="Say when you became aware of the incident; the deadlines of the steps not "
+        "yet done are counted again from then.",
+    )
+    def patch(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        cases = _cases(access.organisation)
+        get_object_or_404(cases, pk=case)  # another's is 404 before anything else
+        data = self.validated(CasePatchSerializer, request.data)
+        with transaction.atomic():
+            target = get_object_or_404(cases.select_for_update(of=("self",)), pk=case)
+            now = timezone.now()
+            require_match(request, self.current_etag(request, target, CaseSerializer, now=now))
+            services.case_set_aware(acting_user=user_of(request), case=target, **data)
+        return self.one(request, _case(access.organisation, case), CaseSerializer, now=now)
+
+
+class CaseClose(ApiView):
+    @extend_schema(
+        operation_id="cases_close",
+        tags=TAGS,
+        request=CloseSerializer,
+        responses=CaseSerializer,
+        description="Close the case. While a step is overdue and not done, only with a reason.",
+    )
+    def post(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        cases = _cases(access.organisation)
+        get_object_or_404(cases, pk=case)  # another's is 404 before anything else
+        data = self.validated(CloseSerializer, request.data)
+        with transaction.atomic():
+            target = get_object_or_404(cases.select_for_update(of=("self",)), pk=case)
+            services.case_close(acting_user=user_of(request), case=target, **data)
+        target = _case(access.organisation, case)
+        return self.one(request, target, CaseSerializer, now=timezone.now())
+
+
+class NoteList(ApiView):
+    @extend_schema(
+        operation_id="cases_notes_list",
+        tags=TAGS,
+        responses=NoteSerializer(many=True),
+        description="The case's journal, oldest first. Notes are never changed or removed.",
+    )
+    def get(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org)
+        target = _case(access.organisation, case)
+        entries = CaseEntry.objects.filter(case=target).select_related("author")
+        return self.page(request, entries.order_by("created_at", "pk"), NoteSerializer)
+
+    @extend_schema(
+        operation_id="cases_notes_create",
+        tags=TAGS,
+        request=NoteInputSerializer,
+        responses={201: NoteSerializer},
+        description="Add a note to the case's journal.",
+    )
+    def post(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        target = _case(access.organisation, case)
+        data = self.validated(NoteInputSerializer, request.data)
+        entry = services.case_note(acting_user=user_of(request), case=target, **data)
+        found = CaseEntry.objects.select_related("author").get(pk=entry.pk)
+        return self.one(request, found, NoteSerializer, status=201)
 
 
 class StepDone(ApiView):

@@ -67,6 +67,66 @@ def test_start_an_assessment_and_send_it(
     assert client.get(ORG + f"assessments/{created['id']}/").json()["status"] == "sent"
 
 
+def test_revoke_a_link(world: World) -> None:
+    assessment = Assessment.objects.get(pk=world.objects["assessment"])
+    link, token = services.link_issue(
+        acting_user=world.personas.admin_a,
+        assessment=assessment,
+        contact_name="Kim",
+        contact_email="kim@leverantor.test",
+    )
+    url = ORG + f"assessments/{assessment.pk}/links/{link.pk}/revoke/"
+    assert world.client(world.read_a).post(url).status_code == 403
+    b = world.client(world.write_b)
+    assert b.post(url).status_code == 404
+    assert b.post(url.replace("org-a", "org-b")).status_code == 404
+    assert services.link_for_token(token) == link
+    client = world.client(world.write_a)
+    elsewhere = services.assessment_create(
+        acting_user=world.personas.admin_a,
+        organisation=world.personas.org_a,
+        contracts=[assessment.contracts.get()],
+        title="En annan",
+    )
+    assert client.post(url.replace(str(assessment.pk), str(elsewhere.pk))).status_code == 404
+    revoked = client.post(url)
+    assert revoked.status_code == 200, revoked.json()
+    assert revoked.json()["revoked_at"] is not None
+    assert services.link_for_token(token) is None
+    event = AuditEvent.objects.get(action="assessment.link_revoke", object_id=str(link.pk))
+    assert "via API token" in event.actor_label
+    again = client.post(url)
+    assert again.status_code == 200
+    assert again.json()["revoked_at"] == revoked.json()["revoked_at"]
+    assert AuditEvent.objects.filter(action="assessment.link_revoke").count() == 1
+
+
+def test_add_a_question_by_hand(world: World) -> None:
+    client = world.client(world.write_a)
+    url = ORG + "assessments/{assessment}/questions/".format(**world.objects)
+    blank = client.post(url, {"text": "  "}, format="json")
+    assert blank.status_code == 400
+    assert set(blank.json()["errors"]) == {"text"}
+    response = client.post(
+        url, {"text": "Hur ofta testas återläsning?", "mandatory": True}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    added = response.json()
+    assert added["requirement_key"] == ""
+    assert added["position"] == 3
+    assert added["mandatory"] is True
+    assert added["text"]["sv"] == "Hur ofta testas återläsning?"
+    assert response["Location"].endswith(f"/questions/{added['id']}/")
+    assert client.get(response["Location"]).json() == added
+    event = AuditEvent.objects.get(action="assessment.question_add", object_id=added["id"])
+    assert "via API token" in event.actor_label
+    _submitted(world)
+    late = client.post(url, {"text": "För sent"}, format="json")
+    assert late.status_code == 400
+    assert late.json()["errors"]["non_field_errors"]
+    assert Assessment.objects.get().questions.count() == 3
+
+
 def test_an_assessment_that_cannot_be_made_is_refused(world: World) -> None:
     client = world.client(world.write_a)
     unclassified = make_contract(world.personas.org_a, assets=[make_asset(world.personas.org_a)])

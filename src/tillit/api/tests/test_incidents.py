@@ -10,6 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from tillit.api.tests.conftest import World, client_with, make_token
 from tillit.audit.models import AuditEvent
+from tillit.incidents import services
 from tillit.incidents.models import Case, ClockStep, Incident
 from tillit.organisations.roles import Role
 from tillit.suppliers.models import Supplier
@@ -117,6 +118,76 @@ def test_mark_a_clock_step_done(world: World) -> None:
     assert set(before.json()["errors"]) == {"done_at"}
     assert client.post(url, {"done_at": 12}, format="json").status_code == 400
     assert ClockStep.objects.get(pk=step.pk).reference == "CERT-123"
+
+
+def test_say_when_you_became_aware(world: World) -> None:
+    client = world.client(world.write_a)
+    url = ORG + "cases/{case}/".format(**world.objects)
+    case = Case.objects.get(pk=world.objects["case"])
+    step = case.steps.get(regime="nis2_art23", step="notification")
+    etag = client.get(url)["ETag"]
+    aware = "2026-01-03T09:00:00+01:00"
+    assert client.patch(url, {"aware_at": aware}, format="json").status_code == 428
+    early = client.patch(
+        url, {"aware_at": "2025-12-31T00:00:00Z"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert early.status_code == 400
+    assert set(early.json()["errors"]) == {"aware_at"}
+    response = client.patch(url, {"aware_at": aware}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    assert dt.datetime.fromisoformat(response.json()["aware_at"]) == dt.datetime.fromisoformat(
+        aware
+    )
+    moved = ClockStep.objects.get(pk=step.pk)
+    assert moved.due_at == dt.datetime.fromisoformat(aware) + dt.timedelta(hours=72)
+    assert response["ETag"] != etag
+    stale = client.patch(url, {"aware_at": aware}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    event = AuditEvent.objects.get(action="case.aware_at", object_id=str(case.pk))
+    assert "via API token" in event.actor_label
+
+
+def test_the_journal(world: World, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+    client = world.client(world.write_a)
+    url = ORG + "cases/{case}/notes/".format(**world.objects)
+    assert client.get(url).json()["count"] == 0
+    blank = client.post(url, {"text": " "}, format="json")
+    assert blank.status_code == 400
+    assert set(blank.json()["errors"]) == {"text"}
+    response = client.post(url, {"text": " Ringde leverantören. "}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["text"] == "Ringde leverantören."
+    assert response.json()["author"]["email"] == "admin@a.test"
+    client.post(url, {"text": "Fick svar."}, format="json")
+    with django_assert_max_num_queries(20):
+        notes = client.get(url).json()["results"]
+    assert [note["text"] for note in notes] == ["Ringde leverantören.", "Fick svar."]
+    assert "id" not in notes[0]
+    assert AuditEvent.objects.filter(action="case.note", actor_label__contains="API token")
+
+
+def test_close_a_case(world: World) -> None:
+    client = world.client(world.write_a)
+    url = ORG + "cases/{case}/close/".format(**world.objects)
+    services.case_set_aware(
+        acting_user=world.personas.admin_a,
+        case=Case.objects.get(pk=world.objects["case"]),
+        aware_at=dt.datetime(2026, 1, 3, tzinfo=dt.UTC),
+    )  # its deadlines have passed
+    unexplained = client.post(url, {}, format="json")
+    assert unexplained.status_code == 400
+    assert set(unexplained.json()["errors"]) == {"reason"}
+    assert Case.objects.get(pk=world.objects["case"]).status == "open"
+    closed = client.post(url, {"reason": "Rapporterat per telefon"}, format="json")
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["status"] == "closed"
+    assert closed.json()["close_reason"] == "Rapporterat per telefon"
+    assert closed.json()["closed_at"] is not None
+    again = client.post(url, {"reason": "Igen"}, format="json")
+    assert again.status_code == 400
+    assert again.json()["errors"]["non_field_errors"]
+    event = AuditEvent.objects.get(action="case.close", object_id=str(world.objects["case"]))
+    assert "via API token" in event.actor_label
 
 
 def test_notification_drafts(world: World) -> None:
