@@ -144,6 +144,7 @@ organisation_api_patterns: list[URLPattern | URLResolver] = [
     path("cases/<uuid:case>/", incidents.CaseDetail.as_view(), name="api-case-detail"),
     path("cases/<uuid:case>/notes/", incidents.NoteList.as_view(), name="api-case-notes"),
     path("cases/<uuid:case>/close/", incidents.CaseClose.as_view(), name="api-case-close"),
+    path("cases/<uuid:case>/lesson/", incidents.LessonPublish.as_view(), name="api-case-lesson"),
     path(
         "cases/<uuid:case>/steps/<str:step>/done/",
         incidents.StepDone.as_view(),
@@ -155,7 +156,9 @@ organisation_api_patterns: list[URLPattern | URLResolver] = [
         name="api-case-draft",
     ),
     path("cases/<uuid:case>/impact/", incidents.ImpactDetail.as_view(), name="api-case-impact"),
+    path("lessons/", incidents.LessonList.as_view(), name="api-lesson-list"),
     path("risks/", risks.RiskList.as_view(), name="api-risk-list"),
+    path("risks/settings/", risks.RiskSettingsDetail.as_view(), name="api-risk-settings"),
     path("risks/<uuid:risk>/", risks.RiskDetail.as_view(), name="api-risk-detail"),
     path(
         "risks/<uuid:risk>/acceptance/",

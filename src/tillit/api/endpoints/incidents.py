@@ -1,9 +1,11 @@
 """Incidents at suppliers and the organisation's cases: register an incident, each case with
-its regulatory clocks, mark a step done, the notification drafts and the impact.
+its regulatory clocks, mark a step done, the notification drafts and the impact, and the
+lessons learned.
 
 An incident is shared by every organisation it hits; each has its own case (its clocks, its
 journal). Through the API an organisation sees its own cases, and of the incident's impact its
-own part and the totals (never another organisation's systems or name).
+own part and the totals (never another organisation's systems or name). Lessons learned are
+published to every organisation on the instance, with the publisher's name only if it chose so.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tillit.incidents.models import (
     ClockStep,
     Incident,
     IncidentStatus,
+    Lesson,
     ReportedVia,
     Severity,
 )
@@ -194,6 +197,43 @@ class NoteSerializer(Serializer):
 
 class NoteInputSerializer(Serializer):
     text = fields.CharField()
+
+
+class LessonSerializer(Serializer):
+    id = serializers.UUIDField(read_only=True)
+    supplier = SupplierRefSerializer(read_only=True)
+    incident = serializers.CharField(
+        source="case.incident.title", read_only=True, help_text="The incident's title."
+    )
+    text = serializers.CharField(read_only=True)
+    organisation = serializers.SerializerMethodField(
+        help_text="The publishing organisation's name, if it chose to show it."
+    )
+    case = serializers.SerializerMethodField(help_text="Your case, if the lesson is yours.")
+    published_at = serializers.DateTimeField(read_only=True)
+
+    def get_organisation(self, lesson: Lesson) -> str | None:
+        return lesson.case.organisation.name if lesson.show_organisation else None
+
+    def get_case(self, lesson: Lesson) -> UUID | None:
+        own = lesson.case.organisation_id == self.context["organisation"].pk
+        return lesson.case_id if own else None
+
+
+class LessonInputSerializer(Serializer):
+    text = fields.CharField(help_text="Seen by every organisation on Tillit: no personal data.")
+    show_organisation = fields.BooleanField(
+        required=False, default=False, help_text="Show your organisation's name with it."
+    )
+    no_personal_data = fields.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirm that the text holds no personal data (nothing is published without).",
+    )
+
+
+class LessonFilterSerializer(Serializer):
+    supplier = fields.QueryUUIDField(required=False)
 
 
 class StepDoneSerializer(Serializer):
@@ -374,6 +414,50 @@ class NoteList(ApiView):
         entry = services.case_note(acting_user=user_of(request), case=target, **data)
         found = CaseEntry.objects.select_related("author").get(pk=entry.pk)
         return self.one(request, found, NoteSerializer, status=201)
+
+
+class LessonPublish(ApiView):
+    @extend_schema(
+        operation_id="cases_lesson_publish",
+        tags=TAGS,
+        request=LessonInputSerializer,
+        responses={201: LessonSerializer},
+        description="Share what you learnt from a closed case with every organisation on "
+        "Tillit (once a case). Confirm that the text holds no personal data; your "
+        "organisation's name is shown only if you choose.",
+    )
+    def post(self, request: Request, org: str, case: UUID) -> Response:
+        access = api_access(request, org, Permission.EDIT)
+        cases = _cases(access.organisation)
+        get_object_or_404(cases, pk=case)  # another's is 404 before anything else
+        data = self.validated(LessonInputSerializer, request.data)
+        with transaction.atomic():
+            # Locked: a case has one lesson, checked and published as read.
+            target = get_object_or_404(cases.select_for_update(of=("self",)), pk=case)
+            lesson = services.lesson_publish(acting_user=user_of(request), case=target, **data)
+        found = selectors.lessons().get(pk=lesson.pk)
+        return self.one(
+            request, found, LessonSerializer, status=201, organisation=access.organisation
+        )
+
+
+class LessonList(ApiView):
+    @extend_schema(
+        operation_id="lessons_list",
+        tags=TAGS,
+        parameters=[LessonFilterSerializer],
+        responses=LessonSerializer(many=True),
+        description="What organisations on Tillit learnt from incidents at their suppliers, "
+        "shared after their cases were closed; the newest first.",
+    )
+    def get(self, request: Request, org: str) -> Response:
+        access = api_access(request, org)
+        filters = self.query(LessonFilterSerializer, request)
+        found = selectors.lessons()
+        if supplier := filters.get("supplier"):
+            found = found.filter(supplier=supplier)
+        found = ordered(found, None, "-published_at")
+        return self.page(request, found, LessonSerializer, organisation=access.organisation)
 
 
 class StepDone(ApiView):

@@ -1,9 +1,11 @@
 """The risk register: risks with likelihood and consequence before and after measures on the
-organisation's matrix, their treatment, and the decision to accept one.
+organisation's matrix, their treatment, the decision to accept one, and the risk settings (the
+matrix and the risk appetite).
 
 Accepting a risk above the organisation's risk appetite is management's (and administrators'):
 the Accept-risk permission, which a read-write token of theirs carries. At or below it, any
-editor may.
+editor may. Setting the matrix and the appetite takes the same permission, as in Tillit's page;
+every member sees them, as the register shows them.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from tillit.api.endpoints.common import PersonSerializer, email_field, owner_of
 from tillit.organisations.models import Organisation
 from tillit.organisations.roles import Permission
 from tillit.risks import selectors, services
-from tillit.risks.matrix import Band
+from tillit.risks.matrix import SIZES, Band
 from tillit.risks.models import Risk, RiskSettings, RiskStatus, Treatment
 
 TAGS = ["risks"]
@@ -138,6 +140,50 @@ class AcceptanceSerializer(Serializer):
     accepted_on = fields.DateField(help_text="The date of the decision (not in the future).")
     reason = fields.CharField(
         required=False, default="", allow_blank=True, help_text="Required above the appetite."
+    )
+
+
+class BandRangeSerializer(Serializer):
+    band = serializers.ChoiceField(choices=Band.choices, read_only=True)
+    first = serializers.IntegerField(read_only=True)
+    last = serializers.IntegerField(read_only=True)
+
+
+class RiskSettingsSerializer(Serializer):
+    matrix_size = serializers.ChoiceField(
+        choices=SIZES,
+        read_only=True,
+        help_text="The matrix is matrix_size by matrix_size: likelihood and consequence run from "
+        "1 to it.",
+    )
+    appetite = serializers.IntegerField(
+        read_only=True,
+        help_text="The risk appetite: the highest level after measures that an editor may "
+        "accept; above it only management.",
+    )
+    bands = BandRangeSerializer(
+        source="matrix.ranges",
+        many=True,
+        read_only=True,
+        help_text="The levels (likelihood + consequence - 1) in each band.",
+    )
+
+
+class RiskSettingsInputSerializer(Serializer):
+    matrix_size = fields.IntegerField(
+        min_value=min(SIZES), max_value=max(SIZES), help_text="3, 4 or 5."
+    )
+    appetite = fields.IntegerField(
+        min_value=1,
+        max_value=2 * max(SIZES) - 1,
+        help_text="A level of the matrix chosen: 1 to 2 * matrix_size - 1.",
+    )
+    rescale_risks = fields.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirm that a change of matrix_size moves the likelihood and consequence of "
+        "every existing risk to the same relative place on the new matrix (accepted risks stay "
+        "accepted). While the organisation has risks, a new size without it is refused.",
     )
 
 
@@ -279,3 +325,57 @@ class RiskAcceptance(ApiView):
             )
         settings = selectors.settings_of(access.organisation)
         return self.one(request, risks.get(pk=risk), RiskSerializer, settings=settings)
+
+
+class RiskSettingsDetail(ApiView):
+    @extend_schema(
+        operation_id="risks_settings_retrieve",
+        tags=TAGS,
+        responses=RiskSettingsSerializer,
+        description="How the organisation measures risk: the matrix, the risk appetite and the "
+        "levels of each band (the defaults until it chooses).",
+    )
+    def get(self, request: Request, org: str) -> Response:
+        access = api_access(request, org)
+        return self.one(request, selectors.settings_of(access.organisation), RiskSettingsSerializer)
+
+    @extend_schema(
+        operation_id="risks_settings_update",
+        tags=TAGS,
+        parameters=[IF_MATCH],
+        request=RiskSettingsInputSerializer,
+        responses=RiskSettingsSerializer,
+        description="Set the matrix and the risk appetite (management's and administrators').",
+    )
+    def put(self, request: Request, org: str) -> Response:
+        return self._set(request, org, partial=False)
+
+    @extend_schema(
+        operation_id="risks_settings_partial_update",
+        tags=TAGS,
+        parameters=[IF_MATCH],
+        request=RiskSettingsInputSerializer,
+        responses=RiskSettingsSerializer,
+        description="Change the matrix or the risk appetite (management's and administrators').",
+    )
+    def patch(self, request: Request, org: str) -> Response:
+        return self._set(request, org, partial=True)
+
+    def _set(self, request: Request, org: str, *, partial: bool) -> Response:
+        access = api_access(request, org, Permission.ACCEPT_RISK)
+        organisation = access.organisation
+        data = self.validated(RiskSettingsInputSerializer, request.data, partial=partial)
+        with transaction.atomic():
+            # Locked: the organisation stands for its settings, which may not be saved yet (two
+            # writers with the same ETag then take turns, and the second gets 412).
+            Organisation.objects.select_for_update().get(pk=organisation.pk)
+            current = selectors.settings_of(organisation)
+            require_match(request, self.current_etag(request, current, RiskSettingsSerializer))
+            settings = services.risk_settings_set(
+                acting_user=user_of(request),
+                organisation=organisation,
+                matrix_size=data.get("matrix_size", current.matrix_size),
+                appetite=data.get("appetite", current.appetite),
+                rescale_risks=data.get("rescale_risks", False),
+            )
+        return self.one(request, settings, RiskSettingsSerializer)

@@ -1,5 +1,6 @@
 """Incidents through the API: register one, the organisation's cases with their clocks, mark a
-step done, the notification drafts, and the impact (the organisation's own part only)."""
+step done, the notification drafts, the impact (the organisation's own part only), and the
+lessons learned (shared with every organisation)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pytest_django import DjangoAssertNumQueries
 from tillit.api.tests.conftest import World, client_with, make_token
 from tillit.audit.models import AuditEvent
 from tillit.incidents import services
-from tillit.incidents.models import Case, ClockStep, Incident
+from tillit.incidents.models import Case, ClockStep, Incident, Lesson, ReportedVia
 from tillit.organisations.roles import Role
 from tillit.suppliers.models import Supplier
 from tillit.testing import make_asset, make_contract, make_member
@@ -188,6 +189,87 @@ def test_close_a_case(world: World) -> None:
     assert again.json()["errors"]["non_field_errors"]
     event = AuditEvent.objects.get(action="case.close", object_id=str(world.objects["case"]))
     assert "via API token" in event.actor_label
+
+
+def _closed_case(world: World, title: str = "Intrång") -> Case:
+    incident = services.incident_register(
+        acting_user=world.personas.admin_a,
+        via=ReportedVia.STAFF,
+        supplier=Supplier.objects.get(pk=world.objects["supplier"]),
+        title=title,
+        description="Något hände",
+        started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        discovered_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        severity="high",
+    )
+    case = incident.cases.get(organisation=world.personas.org_a)
+    return services.case_close(acting_user=world.personas.admin_a, case=case, reason="Klart")
+
+
+def test_publish_a_lesson_learned(world: World) -> None:
+    client = world.client(world.write_a)
+    url = ORG + "cases/{case}/lesson/".format(**world.objects)
+    body = {"text": " Kräv loggning i avtalet. ", "no_personal_data": True}
+    still_open = client.post(url, body, format="json")
+    assert still_open.status_code == 400
+    assert still_open.json()["errors"]["non_field_errors"]
+    case = Case.objects.get(pk=world.objects["case"])
+    services.case_close(acting_user=world.personas.admin_a, case=case, reason="Klart")
+    unconfirmed = client.post(url, {"text": "Kräv loggning."}, format="json")
+    assert unconfirmed.status_code == 400
+    assert set(unconfirmed.json()["errors"]) == {"no_personal_data"}
+    blank = client.post(url, {"text": " ", "no_personal_data": True}, format="json")
+    assert set(blank.json()["errors"]) == {"text"}
+    assert world.client(world.read_a).post(url, body, format="json").status_code == 403
+    b = world.client(world.write_b)
+    assert b.post(url, body, format="json").status_code == 404
+    assert b.post(url.replace("org-a", "org-b"), body, format="json").status_code == 404
+    assert not Lesson.objects.exists()
+    response = client.post(url, body, format="json")
+    assert response.status_code == 201, response.json()
+    lesson = response.json()
+    assert lesson["text"] == "Kräv loggning i avtalet."
+    assert lesson["organisation"] is None  # not chosen
+    assert lesson["case"] == str(case.pk)
+    assert lesson["supplier"]["id"] == str(world.objects["supplier"])
+    assert lesson["incident"] == "Intrång"
+    event = AuditEvent.objects.get(action="case.lesson_publish", object_id=lesson["id"])
+    assert "via API token" in event.actor_label
+    again = client.post(url, body | {"text": "Igen"}, format="json")
+    assert again.status_code == 400
+    assert again.json()["errors"]["non_field_errors"]
+    assert Lesson.objects.get().text == "Kräv loggning i avtalet."
+
+
+def test_the_lessons_learned_of_every_organisation(
+    world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for title, shown in (("Första", True), ("Andra", False), ("Tredje", False)):
+        services.lesson_publish(
+            acting_user=world.personas.admin_a,
+            case=_closed_case(world, title),
+            text=f"Lärdom: {title}",
+            show_organisation=shown,
+            no_personal_data=True,
+        )
+    others = world.client(world.write_b)
+    with django_assert_max_num_queries(20):
+        listed = others.get("/api/v1/organisations/org-b/lessons/").json()
+    assert [lesson["incident"] for lesson in listed["results"]] == ["Tredje", "Andra", "Första"]
+    assert [lesson["organisation"] for lesson in listed["results"]] == [
+        None,
+        None,
+        "Organisation A",
+    ]
+    assert {lesson["case"] for lesson in listed["results"]} == {None}  # not theirs
+    own = world.client(world.read_a).get(ORG + "lessons/").json()["results"]
+    assert all(lesson["case"] for lesson in own)
+    supplier = ORG + "lessons/?supplier={supplier}".format(**world.objects)
+    assert world.client(world.read_a).get(supplier).json()["count"] == 3
+    elsewhere = world.client(world.read_a).get(ORG + "lessons/?supplier=" + str(Case().pk))
+    assert elsewhere.json()["count"] == 0
+    bad = world.client(world.read_a).get(ORG + "lessons/?supplier=x")
+    assert set(bad.json()["errors"]) == {"supplier"}
 
 
 def test_notification_drafts(world: World) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tillit.api.models import ApiToken
 from tillit.api.tests.conftest import World
 from tillit.audit.models import AuditEvent
+from tillit.risks.matrix import DEFAULT_SIZE
 from tillit.suppliers.models import Contract, Supplier
 
 # Every resource of one object, by the objects its URL names.
@@ -61,7 +62,9 @@ LISTS = [
     "findings/",
     "followup/",
     "cases/",
+    "lessons/",  # shared by every organisation, and none yet
     "risks/",
+    "risks/settings/",  # one resource, the organisation's own
     "reports/key-figures/",
     "reports/snapshots/",
     "reports/management/",
@@ -93,10 +96,13 @@ WRITES = [
     ("patch", "cases/{case}/", {"aware_at": "2026-01-03T00:00:00Z"}),
     ("post", "cases/{case}/notes/", {"text": "X"}),
     ("post", "cases/{case}/close/", {"reason": "X"}),
+    ("post", "cases/{case}/lesson/", {"text": "X", "no_personal_data": True}),
     ("post", "cases/{case}/steps/{step}/done/", {"reference": "X"}),
     ("post", "risks/", {"title": "X"}),
     ("patch", "risks/{risk}/", {"title": "X"}),
     ("post", "risks/{risk}/acceptance/", {"reason": "X"}),
+    ("patch", "risks/settings/", {"appetite": 3}),
+    ("put", "risks/settings/", {"matrix_size": 4, "appetite": 3}),
     ("post", "reports/management/", {"language": "sv"}),
 ]
 
@@ -125,6 +131,8 @@ def test_lists_show_only_the_organisation_s_own(world: World, path: str) -> None
     assert response.status_code == 200
     if path == "reports/key-figures/":
         assert response.json()["figures"]["suppliers"] == 0
+    elif path == "risks/settings/":
+        assert response.json()["matrix_size"] == DEFAULT_SIZE
     elif path:
         assert response.json()["count"] == 0
     assert world.client(world.write_b).get(_url("org-a", path, {})).status_code == 404

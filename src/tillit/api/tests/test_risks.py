@@ -1,5 +1,6 @@
-"""The risk register through the API: register and change risks through the services, and
-accept one only as the service allows (above the risk appetite: management's decision)."""
+"""The risk register through the API: register and change risks through the services, accept
+one only as the service allows (above the risk appetite: management's decision), and the risk
+settings (management's and administrators')."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pytest_django import DjangoAssertNumQueries
 from tillit.api.tests.conftest import World, client_with, make_token
 from tillit.audit.models import AuditEvent
 from tillit.organisations.roles import Role
-from tillit.risks.models import Risk, RiskStatus
+from tillit.risks.models import Risk, RiskSettings, RiskStatus
 from tillit.testing import make_asset, make_contract, make_member
 
 ORG = "/api/v1/organisations/org-a/"
@@ -140,3 +141,64 @@ def test_the_list_filters_and_takes_a_constant_number_of_queries(
     owned = client.get(ORG + "risks/", {"owner": "ADMIN@a.test", "ordering": "title"}).json()
     assert [r["title"] for r in owned["results"]] == ["R1", "R2", "R4", "R4"]
     assert client.get(ORG + "risks/", {"treatment": "none"}).json()["count"] == 5
+
+
+def test_the_risk_settings(world: World) -> None:
+    url = ORG + "risks/settings/"
+    shown = world.client(world.read_a).get(url)
+    assert shown.status_code == 200
+    assert (shown.json()["matrix_size"], shown.json()["appetite"]) == (4, 4)  # the defaults
+    assert shown.json()["bands"][0] == {"band": "low", "first": 1, "last": 2}
+    client = world.client(world.write_a)
+    etag = client.get(url)["ETag"]
+    assert etag == shown["ETag"]
+    larger = {"matrix_size": 5, "appetite": 6}
+    assert client.patch(url, larger, format="json").status_code == 428
+    unconfirmed = client.patch(url, larger, format="json", HTTP_IF_MATCH=etag)
+    assert unconfirmed.status_code == 400
+    assert set(unconfirmed.json()["errors"]) == {"rescale_risks"}
+    off_matrix = client.patch(url, {"appetite": 8}, format="json", HTTP_IF_MATCH=etag)
+    assert set(off_matrix.json()["errors"]) == {"appetite"}
+    assert not RiskSettings.objects.exists()
+    confirmed = larger | {"rescale_risks": True}
+    response = client.patch(url, confirmed, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    assert (response.json()["matrix_size"], response.json()["appetite"]) == (5, 6)
+    assert response["ETag"] != etag
+    risk = Risk.objects.get()
+    assert (risk.inherent_likelihood, risk.inherent_consequence) == (4, 4)  # 3 of 4 → 4 of 5
+    stale = client.patch(url, {"appetite": 5}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert RiskSettings.objects.get().appetite == 6
+    event = AuditEvent.objects.get(action="risk.settings")
+    assert "via API token" in event.actor_label
+    assert AuditEvent.objects.filter(action="risk.rescale", object_id=str(risk.pk)).exists()
+    incomplete = client.put(url, {"appetite": 5}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert set(incomplete.json()["errors"]) == {"matrix_size"}
+    replaced = client.put(url, {"matrix_size": 5, "appetite": 5}, format="json")
+    assert replaced.status_code == 428
+    replaced = client.put(
+        url, {"matrix_size": 5, "appetite": 5}, format="json", HTTP_IF_MATCH=response["ETag"]
+    )
+    assert replaced.status_code == 200, replaced.json()
+    assert RiskSettings.objects.get().appetite == 5
+    # Another organisation keeps its own.
+    theirs = world.client(world.write_b).get("/api/v1/organisations/org-b/risks/settings/")
+    assert theirs.json()["matrix_size"] == 4
+
+
+def test_only_management_and_administrators_set_the_risk_settings(world: World) -> None:
+    url = ORG + "risks/settings/"
+    coordinator = make_member(world.personas.org_a, Role.SECURITY_COORDINATOR, "sc@a.test")
+    editor = client_with(make_token(coordinator, world.personas.org_a))
+    etag = editor.get(url)["ETag"]
+    body = {"appetite": 3}
+    assert editor.patch(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 403
+    reader = world.client(world.read_a)
+    assert reader.patch(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 403
+    management = world.personas.client(world.personas.reader_a)
+    response = management.patch(
+        url, body, content_type="application/json", headers={"If-Match": etag}
+    )
+    assert response.status_code == 200, response.json()
+    assert RiskSettings.objects.get().appetite == 3
