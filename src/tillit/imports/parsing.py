@@ -24,7 +24,11 @@ import openpyxl
 # defusedxml ships no type information (and no stubs are installed).
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from tillit.imports.problems import Problem
 
@@ -35,6 +39,7 @@ MAX_UNPACKED = 500 * 1024 * 1024
 # Excel's own limit. Rows beyond it can only come from a crafted file, and empty rows that
 # are only formatted (which do not count towards MAX_ROWS) must not be read forever.
 MAX_SHEET_ROWS = 1_048_576
+_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
 
 
 class FileRefusedError(Exception):
@@ -130,26 +135,57 @@ def _read_xlsx(content: bytes) -> Table:
         raise RuntimeError("defusedxml must be installed to read XLSX files safely")
     _check_archive(content)
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=False, keep_links=True
-        )
+        reader = _open_workbook(content)
+        path = _first_worksheet(reader)
     except Exception as exc:  # A malformed workbook fails in many ways, which all mean the same.
-        if _defused(exc):
-            raise _xml_refused() from None
-        raise _refused(
-            _("The file cannot be read as an Excel workbook (.xlsx)."), "not_xlsx"
-        ) from None
+        raise _malformed(exc) from None
     try:
         # A private attribute, not in openpyxl's type stubs; it holds the workbook's links.
-        if workbook._external_links:  # type: ignore[attr-defined]
+        if reader.wb._external_links:  # type: ignore[attr-defined]
             raise _links_refused()
-        if not workbook.worksheets:
+        if path is None:
             raise _refused(_("The workbook has no worksheet."), "empty")
-        return _sheet_table(workbook.worksheets[0])
-    except DefusedXmlException:
-        raise _xml_refused() from None
+        with reader.archive.open(path) as source:
+            parser = _SheetParser(
+                source,
+                reader.shared_strings,
+                data_only=False,
+                epoch=reader.wb.epoch,
+                date_formats=reader.wb._date_formats,  # type: ignore[attr-defined]
+                timedelta_formats=reader.wb._timedelta_formats,  # type: ignore[attr-defined]
+            )
+            return _sheet_table(parser)
     finally:
-        workbook.close()
+        reader.archive.close()
+
+
+def _open_workbook(content: bytes) -> ExcelReader:
+    """What openpyxl's load_workbook(read_only=True) reads, but no worksheet yet: it would
+    parse every sheet to its end for a size that is not declared (openpyxl's write-only mode
+    declares none), which a 100,000-row sheet takes seconds for. The size is not used anyway:
+    the sheet is read to its end, whatever it declares."""
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=False, keep_links=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    reader.read_properties()
+    reader.read_custom()
+    apply_stylesheet(reader.archive, reader.wb)
+    return reader
+
+
+def _first_worksheet(reader: ExcelReader) -> str | None:
+    """The path of the first worksheet in the archive, as openpyxl's workbook.worksheets[0]."""
+    for _sheet, relation in reader.parser.find_sheets():
+        if relation.target in reader.valid_files and "chartsheet" not in relation.Type:
+            return str(relation.target)
+    return None
+
+
+def _malformed(exc: BaseException) -> FileRefusedError:
+    if _defused(exc):
+        return _xml_refused()
+    return _refused(_("The file cannot be read as an Excel workbook (.xlsx)."), "not_xlsx")
 
 
 def _defused(exc: BaseException | None) -> bool:
@@ -195,20 +231,74 @@ def _check_archive(content: bytes) -> None:
             raise _links_refused()
 
 
-def _sheet_table(sheet: Any) -> Table:
+class _SheetParser(WorkSheetParser):
+    """openpyxl's parser of a worksheet, with a quicker path for the commonest inline string,
+    <is><t>text</t></is> (how openpyxl's write-only mode and many exporters write text): it
+    builds no rich-text objects for it. Every other cell is parsed by openpyxl itself."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") != "inlineStr" or element.find(FORMULA_TAG) is not None:
+            return super().parse_cell(element)
+        inline = element.find(INLINE_STRING)
+        if inline is None or inline.attrib or len(inline) != 1 or inline[0].tag != _TEXT_TAG:
+            return super().parse_cell(element)
+        style_id = element.get("s", 0)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        return {
+            "row": row,
+            "column": column,
+            "value": inline[0].text or "",
+            "data_type": "s",
+            "style_id": int(style_id) if style_id else 0,
+        }
+
+
+def _sheet_rows(parser: _SheetParser) -> Iterator[tuple[int, list[dict[str, Any] | None]]]:
+    """Each row's cells by position (None where the sheet has none), numbered from 1 with the
+    rows the sheet leaves out given as empty, as openpyxl's read-only worksheet gives them."""
+    expected = 1
+    rows = parser.parse()
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # Malformed XML in the sheet, as in the workbook.
+            raise _malformed(exc) from None
+        while expected < number:
+            yield expected, []
+            expected += 1
+        if expected == number:  # a row that repeats or goes back is left out, as openpyxl does
+            width = cells[-1]["column"] if cells else 0
+            positions: list[dict[str, Any] | None] = [None] * max(width, 0)
+            for cell in cells:
+                if 1 <= cell["column"] <= width:
+                    positions[cell["column"] - 1] = cell
+            yield number, positions
+            expected += 1
+
+
+def _sheet_table(parser: _SheetParser) -> Table:
     problems: list[Problem] = []
     headers: list[str] = []
 
-    # The size the sheet declares may be wrong (then rows beyond it would be skipped silently).
-    sheet.reset_dimensions()
-
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
+        for number, cells in _sheet_rows(parser):
             if number > MAX_SHEET_ROWS:
                 raise _refused(_("The worksheet has too many rows."), "too_many_rows")
             values = []
             for position, cell in enumerate(cells):
-                values.append(_cell_text(cell, number, _column(headers, position), problems))
+                values.append(
+                    ""
+                    if cell is None
+                    else _cell_text(cell, number, _column(headers, position), problems)
+                )
             if number == 1:
                 headers.extend(value.strip().lower() for value in values)
             yield number, values
@@ -225,23 +315,23 @@ def _column(headers: list[str], position: int) -> str:
     return get_column_letter(position + 1)
 
 
-def _cell_text(cell: Any, row: int, column: str, problems: list[Problem]) -> str:
-    if cell.data_type == "f":
+def _cell_text(cell: dict[str, Any], row: int, column: str, problems: list[Problem]) -> str:
+    if cell["data_type"] == "f":
         problems.append(
             Problem(row, column, _("The cell holds a formula: replace it by its value."), "formula")
         )
         return ""
-    if cell.data_type == "e":
+    if cell["data_type"] == "e":
         problems.append(
             Problem(
                 row,
                 column,
-                _("The cell holds an error value (%(value)s).") % {"value": cell.value},
+                _("The cell holds an error value (%(value)s).") % {"value": cell["value"]},
                 "cell_error",
             )
         )
         return ""
-    return _text(cell.value)
+    return _text(cell["value"])
 
 
 def _text(value: object) -> str:
