@@ -162,3 +162,57 @@ def test_a_sheet_that_declares_too_small_a_size_is_read_to_its_end() -> None:
     assert b'ref="A1:A2"' in xml
     table = read_table(rewrite_zip(content, {"xl/worksheets/sheet1.xml": xml}), "f.xlsx")
     assert [row for _number, row in table.rows] == [["1"], ["2"], ["3"]]
+
+
+def _with_sheet(rows_xml: bytes) -> bytes:
+    """A workbook whose first sheet holds these <row> elements and nothing else."""
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + rows_xml + b"</sheetData></worksheet>"
+    )
+    return rewrite_zip(xlsx_bytes([["a"]]), {"xl/worksheets/sheet1.xml": sheet})
+
+
+def test_a_write_only_workbook_with_inline_strings_is_read_as_any_other() -> None:
+    rows = [["Name", "Hours", "Empty", "Start"], ["Exempel", 24, "", dt.date(2024, 1, 31)]]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    written_only = read_table(xlsx_bytes(workbook), "f.xlsx")
+    assert written_only == read_table(xlsx_bytes(rows), "f.xlsx")
+    assert written_only.rows == [(2, ["Exempel", "24", "", "2024-01-31"])]
+
+
+def test_inline_strings_in_every_form_and_cells_and_rows_left_out() -> None:
+    content = _with_sheet(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+        b'<c r="C1" t="inlineStr"><is><t xml:space="preserve"> Note </t></is></c></row>'
+        # Row 2 is left out; row 3 has rich text in runs, an empty text and a gap at B.
+        b'<row r="3"><c r="A3" t="inlineStr"><is><r><t>Exem</t></r><r><rPr><b/></rPr>'
+        b'<t>pel</t></r></is></c><c r="C3" t="inlineStr"><is><t/></is></c></row>'
+        b'<row r="4"><c r="A4" t="inlineStr"><is><t>Ett</t><rPh sb="0" eb="1"><t>x</t></rPh>'
+        b'</is></c><c r="C4" t="inlineStr"><is><t>tv\xc3\xa5</t></is></c></row>'
+    )
+    table = read_table(content, "f.xlsx")
+    assert table.headers == ["name", "", "note"]
+    assert table.rows == [(3, ["Exempel", "", ""]), (4, ["Ett", "", "två"])]
+
+
+def test_an_inline_string_formula_is_refused_as_a_formula() -> None:
+    content = _with_sheet(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><f>A1</f><is><t>x</t></is></c></row>'
+    )
+    assert _refused(content, "f.xlsx") == [(2, "name", "formula")]
+
+
+def test_a_sheet_without_row_1_has_no_header() -> None:
+    content = _with_sheet(b'<row r="2"><c r="A2" t="inlineStr"><is><t>name</t></is></c></row>')
+    assert _refused(content, "f.xlsx") == [(1, None, "no_header")]
+
+
+def test_a_sheet_that_is_not_xml_is_refused() -> None:
+    content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/worksheets/sheet1.xml": b"<worksheet><row"})
+    assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
