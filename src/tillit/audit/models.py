@@ -26,6 +26,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # An organisation's events, newest first; also its latest event (followup.store).
+        indexes = [models.Index(fields=["organisation_id", "id"], name="audit_organisation_id")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

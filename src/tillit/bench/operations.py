@@ -57,10 +57,13 @@ def operations(ds: Dataset) -> list[Operation]:
     client = Client()
     client.force_login(user)
     found = _Closures()
+    # Made first: their API tokens are audited writes, after which the stored follow-up plans
+    # would be out of date; overview_pages() brings them up to date.
+    apis = api_lists(ds, user)
     return [
         *_pages(ds, client),
         *overview_pages(ds, client),
-        *api_lists(ds, user),
+        *apis,
         *_closure(ds.widest_supplier, "widest", found),
         *_closure(ds.big_supplier, "big", found),
         questionnaire(ds, user),

@@ -1,6 +1,6 @@
-"""More operations: the overview pages (dashboard, management overview, follow-up plan), the
-API's list endpoints at page size 50 and 500, creating a questionnaire, and the management
-report PDF."""
+"""More operations: the overview pages (dashboard, management overview, follow-up plan) and
+working the stored plan out again, the API's list endpoints at page size 50 and 500, creating a
+questionnaire, and the management report PDF."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from tillit.assessments.models import Assessment
 from tillit.assessments.services import assessment_create
 from tillit.bench.dataset import EPOCH, Dataset, OrgPlan
 from tillit.bench.operation import PAGE_BUDGET, Operation, Outcome, get
+from tillit.followup.models import PlanItem, PlanState
+from tillit.followup.plan import follow_up_plan
+from tillit.followup.store import refresh
 from tillit.followup.views import PAGE_SIZE as PLAN_PAGE_SIZE
 from tillit.organisations.models import Organisation
 from tillit.reports import management_report as report_pdf
@@ -55,6 +58,10 @@ def overview_pages(ds: Dataset, client: Client) -> list[Operation]:
             median=get(client, reverse(name, args=[ds.median.slug])),
         )
 
+    # The pages read the stored plan as it mostly is, current: the daily pass or the first
+    # reader after a change of the data brings it up to date (timed as plan_refresh).
+    for org in (ds.largest, ds.median):
+        refresh(Organisation.objects.get(pk=org.id), timezone.localdate())
     plan = reverse("followup-plan", args=[ds.largest.slug])
     return [
         page("dashboard", "dashboard page", "dashboard", plan),
@@ -65,7 +72,32 @@ def overview_pages(ds: Dataset, client: Client) -> list[Operation]:
             "followup-plan",
             "<table",
         ),
+        _plan_refresh(ds),
     ]
+
+
+def _plan_refresh(ds: Dataset) -> Operation:
+    """What the first reader after a change of the organisation's data waits for (or the
+    daily pass does): the plan worked out again and compared with the stored rows."""
+    organisation = Organisation.objects.get(pk=ds.largest.id)
+    stored = PlanItem.objects.filter(organisation=organisation)
+
+    def forget() -> None:
+        PlanState.objects.filter(organisation=organisation).delete()
+
+    def check(_result: None) -> Outcome:
+        wanted = {item.key for item in follow_up_plan(organisation, timezone.localdate())}
+        found = set(stored.values_list("key", flat=True))
+        return Outcome(found == wanted, f"{len(found)} items stored (expected {len(wanted)})")
+
+    return Operation(
+        key="plan_refresh",
+        title=f"follow-up plan worked out again after a change ({ds.largest.name})",
+        run=lambda: refresh(organisation, timezone.localdate()),
+        check=check,
+        repeats=10,
+        reset=forget,
+    )
 
 
 def _token(user: User, org: OrgPlan) -> str:

@@ -120,6 +120,7 @@ def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
             break
     measurement = Measurement(operation, seconds, queries, operation.check(result), result)
     if operation.median is not None:
+        operation.median()  # warmed up as the operation was (the stored plan brought up to date)
         with counting() as count:
             operation.median()
         measurement.median_queries = count[0]

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from tillit.followup.plan import Item
+from tillit.followup.models import PlanItem
 
 
 def _escape(text: str) -> str:
@@ -38,7 +38,7 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def calendar(items: Iterable[tuple[str, Item]], name: str) -> str:
+def calendar(items: Iterable[tuple[str, PlanItem]], name: str) -> str:
     """(organisation name, item) pairs as a VCALENDAR."""
     host = urlsplit(settings.BASE_URL).hostname or "tillit"
     stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tillit.followup.plan import KIND_LABELS, Status
+from tillit.followup.models import Kind, Status
 
 
 class PlanFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What"),
         required=False,
-        choices=[("", _("Everything")), *((k.value, v) for k, v in KIND_LABELS.items())],
+        choices=[("", _("Everything")), *Kind.choices],
     )
     status = forms.ChoiceField(
         label=_("When"),

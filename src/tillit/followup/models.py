@@ -1,13 +1,17 @@
-"""Follow-up: each organisation's cadence policy, the reminders Tillit has decided to send, the
-daily digests that carry them, and per-user calendar feeds.
+"""Follow-up: each organisation's cadence policy, its plan of what is due, the reminders Tillit
+has decided to send, the daily digests that carry them, and per-user calendar feeds.
 
-What is due is not stored: it is computed from the data (plan.py). What is stored is what was
-sent to whom and when, so that no reminder is sent twice and no failed mail is forgotten.
+What is due is worked out from the data (plan.py) and stored as PlanItem rows, rewritten when
+the organisation's data change (store.py), so that pages read one page of rows. What was sent to
+whom and when is stored so that no reminder is sent twice and no failed mail is forgotten.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,8 +19,158 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tillit.organisations.models import Organisation
+from tillit.suppliers.models import CertificateType
 
 MONTHS = [MinValueValidator(1), MaxValueValidator(120)]
+
+SOON = dt.timedelta(days=30)
+
+
+class Kind(models.TextChoices):
+    REASSESSMENT = "reassessment", _("Reassessment")
+    CERTIFICATE = "certificate", _("Certificate")
+    PENTEST = "pentest", _("Penetration test")
+    FINDING = "finding", _("Finding")
+    AGREEMENT = "agreement", _("Processor agreement")
+    NOTICE = "notice", _("Notice date")
+    CONTRACT_END = "contract_end", _("Contract end")
+    CLASSIFICATION = "classification", _("Classification review")
+    QUESTIONNAIRE = "questionnaire", _("Unanswered questionnaire")
+    INCIDENT_REASSESSMENT = "incident_reassessment", _("Reassessment after an incident")
+
+
+TITLES = {
+    Kind.REASSESSMENT: _("Reassess %(supplier)s (%(service)s)"),
+    Kind.CERTIFICATE: _("%(certificate)s of %(supplier)s expires"),
+    Kind.PENTEST: _("Penetration test of %(supplier)s"),
+    Kind.FINDING: _("Finding at %(supplier)s: %(finding)s"),
+    Kind.AGREEMENT: _("Processor agreement with %(supplier)s is missing or incomplete"),
+    Kind.NOTICE: _("Last day to give notice: %(supplier)s (%(service)s)"),
+    Kind.CONTRACT_END: _("Contract with %(supplier)s ends (%(service)s)"),
+    Kind.CLASSIFICATION: _("Review the classification of %(asset)s"),
+    Kind.QUESTIONNAIRE: _("%(supplier)s has not answered %(assessment)s"),
+    Kind.INCIDENT_REASSESSMENT: _("Reassess %(supplier)s after the incident “%(incident)s”"),
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A reminder sent when today ≥ due + offset days: to the owner, the supplier, or both."""
+
+    offset: int
+    owner: bool = True
+    supplier: bool = False
+
+
+OWNER_STAGES = {
+    Kind.REASSESSMENT: (Stage(-30), Stage(0), Stage(30)),
+    # The day after valid_until the certificate has expired.
+    Kind.CERTIFICATE: (Stage(-90), Stage(-30), Stage(-7), Stage(1), Stage(30)),
+    Kind.PENTEST: (Stage(-30), Stage(0), Stage(30)),
+    Kind.FINDING: (Stage(-7, supplier=True), Stage(1, supplier=True), Stage(14)),
+    Kind.AGREEMENT: (Stage(0), Stage(30), Stage(90)),
+    Kind.NOTICE: (Stage(-60), Stage(-14), Stage(0)),
+    Kind.CONTRACT_END: (Stage(-90), Stage(-30), Stage(0)),
+    Kind.CLASSIFICATION: (Stage(-30), Stage(0), Stage(30)),
+    Kind.INCIDENT_REASSESSMENT: (Stage(0), Stage(14)),
+    # The supplier is reminded first; the owner when the supplier still has not answered.
+    Kind.QUESTIONNAIRE: (
+        Stage(-7, owner=False, supplier=True),
+        Stage(1, owner=False, supplier=True),
+        Stage(7),
+    ),
+}
+
+
+class Status(StrEnum):
+    OVERDUE = "overdue"
+    SOON = "soon"
+    LATER = "later"
+
+
+class PlanItem(models.Model):
+    """One thing the organisation must look at again, with its due date: worked out by
+    plan.follow_up_plan() (unsaved) and stored by store.py, which keeps the rows in step with
+    the data. Its status is read against today, so it needs no rewriting as days pass."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)  # stable identity: "<kind>:<object id>"
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    due = models.DateField()
+    url = models.CharField(max_length=500)
+    params = models.JSONField(default=dict)  # the names in its title, as they were
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    supplier_contacts = models.JSONField(default=list)  # whom a supplier stage reminds
+
+    class Meta:
+        ordering = ["due", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="followup_item_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=Kind.values), name="followup_item_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "due", "kind", "key"]),
+            models.Index(fields=["organisation", "kind", "due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def title(self) -> str:
+        """In the active language."""
+        params: dict[str, str] = self.params
+        if self.kind == Kind.CERTIFICATE:
+            params = {**params, "certificate": str(CertificateType(params["certificate"]).label)}
+        return str(TITLES[Kind(self.kind)]) % params
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return OWNER_STAGES[Kind(self.kind)]
+
+    def status(self, today: dt.date) -> Status:
+        if self.due < today:
+            return Status.OVERDUE
+        if self.due <= today + SOON:
+            return Status.SOON
+        return Status.LATER
+
+    def stage_reached(self, today: dt.date) -> Stage | None:
+        reached = [s for s in self.stages if today >= self.due + dt.timedelta(days=s.offset)]
+        return reached[-1] if reached else None
+
+
+def status_filter(status: Status, today: dt.date) -> models.Q:
+    """The items of a status on a day, as PlanItem.status() decides it."""
+    if status == Status.OVERDUE:
+        return models.Q(due__lt=today)
+    if status == Status.SOON:
+        return models.Q(due__gte=today, due__lte=today + SOON)
+    return models.Q(due__gt=today + SOON)
+
+
+class PlanState(models.Model):
+    """When the organisation's stored plan was worked out: on which day, and up to which of its
+    audit events. Every write of an organisation's data records an audit event for it, so a
+    newer event (or a new day) means the stored plan may be out of date."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    day = models.DateField()
+    event_id = models.BigIntegerField()  # 0: the organisation had no audit event yet
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day}"
 
 
 class Policy(models.Model):

@@ -1,141 +1,31 @@
 """The follow-up plan: everything an organisation must look at again, with its due date, owner
-and reminder stages, computed from the data at a constant number of queries.
+and reminder stages, worked out from the data at a constant number of queries.
 
-Nothing here is stored; reminders.py decides from this plan which reminders to send.
+store.py keeps the result as PlanItem rows; reminders.py decides from them which reminders to
+send.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.models import User
 from tillit.assessments.models import Assessment, AssessmentStatus, Finding, FindingStatus
 from tillit.catalogue.rules import ASPECTS
 from tillit.classification.models import Asset
 from tillit.classification.services import add_months
-from tillit.followup.models import Policy
+from tillit.followup.models import SOON, Kind, PlanItem, Policy
 from tillit.incidents.models import Case
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
 from tillit.suppliers.gaps import PENTEST_CRITICALITY
 from tillit.suppliers.models import ART_28_POINTS, Certificate, Contract, PenTest
-
-SOON = dt.timedelta(days=30)
-
-
-class Kind(StrEnum):
-    REASSESSMENT = "reassessment"
-    CERTIFICATE = "certificate"
-    PENTEST = "pentest"
-    FINDING = "finding"
-    AGREEMENT = "agreement"
-    NOTICE = "notice"
-    CONTRACT_END = "contract_end"
-    CLASSIFICATION = "classification"
-    QUESTIONNAIRE = "questionnaire"
-    INCIDENT_REASSESSMENT = "incident_reassessment"
-
-
-KIND_LABELS = {
-    Kind.REASSESSMENT: _("Reassessment"),
-    Kind.CERTIFICATE: _("Certificate"),
-    Kind.PENTEST: _("Penetration test"),
-    Kind.FINDING: _("Finding"),
-    Kind.AGREEMENT: _("Processor agreement"),
-    Kind.NOTICE: _("Notice date"),
-    Kind.CONTRACT_END: _("Contract end"),
-    Kind.CLASSIFICATION: _("Classification review"),
-    Kind.QUESTIONNAIRE: _("Unanswered questionnaire"),
-    Kind.INCIDENT_REASSESSMENT: _("Reassessment after an incident"),
-}
-
-TITLES = {
-    Kind.REASSESSMENT: _("Reassess %(supplier)s (%(service)s)"),
-    Kind.CERTIFICATE: _("%(certificate)s of %(supplier)s expires"),
-    Kind.PENTEST: _("Penetration test of %(supplier)s"),
-    Kind.FINDING: _("Finding at %(supplier)s: %(finding)s"),
-    Kind.AGREEMENT: _("Processor agreement with %(supplier)s is missing or incomplete"),
-    Kind.NOTICE: _("Last day to give notice: %(supplier)s (%(service)s)"),
-    Kind.CONTRACT_END: _("Contract with %(supplier)s ends (%(service)s)"),
-    Kind.CLASSIFICATION: _("Review the classification of %(asset)s"),
-    Kind.QUESTIONNAIRE: _("%(supplier)s has not answered %(assessment)s"),
-    Kind.INCIDENT_REASSESSMENT: _("Reassess %(supplier)s after the incident “%(incident)s”"),
-}
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A reminder sent when today ≥ due + offset days: to the owner, the supplier, or both."""
-
-    offset: int
-    owner: bool = True
-    supplier: bool = False
-
-
-OWNER_STAGES = {
-    Kind.REASSESSMENT: (Stage(-30), Stage(0), Stage(30)),
-    # The day after valid_until the certificate has expired.
-    Kind.CERTIFICATE: (Stage(-90), Stage(-30), Stage(-7), Stage(1), Stage(30)),
-    Kind.PENTEST: (Stage(-30), Stage(0), Stage(30)),
-    Kind.FINDING: (Stage(-7, supplier=True), Stage(1, supplier=True), Stage(14)),
-    Kind.AGREEMENT: (Stage(0), Stage(30), Stage(90)),
-    Kind.NOTICE: (Stage(-60), Stage(-14), Stage(0)),
-    Kind.CONTRACT_END: (Stage(-90), Stage(-30), Stage(0)),
-    Kind.CLASSIFICATION: (Stage(-30), Stage(0), Stage(30)),
-    Kind.INCIDENT_REASSESSMENT: (Stage(0), Stage(14)),
-    # The supplier is reminded first; the owner when the supplier still has not answered.
-    Kind.QUESTIONNAIRE: (
-        Stage(-7, owner=False, supplier=True),
-        Stage(1, owner=False, supplier=True),
-        Stage(7),
-    ),
-}
-
-
-class Status(StrEnum):
-    OVERDUE = "overdue"
-    SOON = "soon"
-    LATER = "later"
-
-
-@dataclass(frozen=True)
-class Item:
-    key: str  # stable identity: "<kind>:<object id>"
-    kind: Kind
-    due: dt.date
-    url: str
-    params: dict[str, Any]
-    owner: User | None = None
-    supplier_contacts: tuple[str, ...] = ()
-    stages: tuple[Stage, ...] = field(default=())
-
-    @property
-    def title(self) -> str:
-        """In the active language."""
-        return str(TITLES[self.kind]) % self.params
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
-
-    def status(self, today: dt.date) -> Status:
-        if self.due < today:
-            return Status.OVERDUE
-        if self.due <= today + SOON:
-            return Status.SOON
-        return Status.LATER
-
-    def stage_reached(self, today: dt.date) -> Stage | None:
-        reached = [s for s in self.stages if today >= self.due + dt.timedelta(days=s.offset)]
-        return reached[-1] if reached else None
 
 
 def policy_of(organisation: Organisation) -> Policy:
@@ -143,10 +33,8 @@ def policy_of(organisation: Organisation) -> Policy:
     return policy or Policy(organisation=organisation)
 
 
-def _item(kind: Kind, pk: object, due: dt.date, url: str, **values: Any) -> Item:
-    return Item(
-        key=f"{kind}:{pk}", kind=kind, due=due, url=url, stages=OWNER_STAGES[kind], **values
-    )
+def _item(kind: Kind, pk: object, due: dt.date, url: str, **values: Any) -> PlanItem:
+    return PlanItem(key=f"{kind.value}:{pk}", kind=kind.value, due=due, url=url, **values)
 
 
 class _Urls:
@@ -207,7 +95,7 @@ def _systems(organisation: Organisation) -> dict[Any, list[_System]]:
 
 def _contract_items(
     organisation: Organisation, policy: Policy, today: dt.date, urls: _Urls
-) -> tuple[list[Item], dict[Any, _SupplierFacts]]:
+) -> tuple[list[PlanItem], dict[Any, _SupplierFacts]]:
     """Reassessment, agreement, notice and contract-end items; and what they tell of each
     supplier (its criticality to the organisation, and since when it is used). Read as plain
     values: a large organisation has thousands of contracts."""
@@ -237,7 +125,7 @@ def _contract_items(
     owners = _owners(
         {found[0].owner_id for found in systems.values() if found[0].owner_id is not None}
     )
-    items: list[Item] = []
+    items: list[PlanItem] = []
     suppliers: dict[Any, _SupplierFacts] = {}
     for contract in contracts:
         pk = contract["pk"]
@@ -270,7 +158,7 @@ def _contract_items(
     return items, suppliers
 
 
-def _certificate_items(organisation: Organisation, urls: _Urls) -> list[Item]:
+def _certificate_items(organisation: Organisation, urls: _Urls) -> list[PlanItem]:
     """The latest certificate of each kind per supplier: an older one that a newer one
     replaced needs no reminder."""
     latest: dict[tuple[object, str], Certificate] = {}
@@ -287,7 +175,7 @@ def _certificate_items(organisation: Organisation, urls: _Urls) -> list[Item]:
             certificate.valid_until,
             urls("supplier-detail", certificate.supplier_id),
             params={
-                "certificate": certificate.get_kind_display(),
+                "certificate": certificate.kind,  # named in the reader's language
                 "supplier": certificate.supplier.name,
             },
         )
@@ -297,7 +185,7 @@ def _certificate_items(organisation: Organisation, urls: _Urls) -> list[Item]:
 
 def _pentest_items(
     organisation: Organisation, suppliers: dict[Any, _SupplierFacts], urls: _Urls
-) -> list[Item]:
+) -> list[PlanItem]:
     critical = {pk: f for pk, f in suppliers.items() if f.criticality >= PENTEST_CRITICALITY}
     latest = dict(
         PenTest.objects.filter(organisation=organisation, supplier_id__in=critical)
@@ -319,7 +207,7 @@ def _pentest_items(
     return items
 
 
-def _finding_items(organisation: Organisation, urls: _Urls) -> list[Item]:
+def _finding_items(organisation: Organisation, urls: _Urls) -> list[PlanItem]:
     findings = (
         Finding.objects.filter(
             organisation=organisation, status__in=(FindingStatus.OPEN, FindingStatus.REMEDIATED)
@@ -339,25 +227,23 @@ def _finding_items(organisation: Organisation, urls: _Urls) -> list[Item]:
             # The supplier is reminded of what it must still do, not of what it has reported.
             supplier_contacts=_contacts(finding.assessment, now)
             if finding.status == FindingStatus.OPEN
-            else (),
+            else [],
         )
         for finding in findings
     ]
 
 
-def _contacts(assessment: Assessment, now: dt.datetime) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            {
-                link.contact_email
-                for link in assessment.links.all()
-                if link.revoked_at is None and link.expires_at > now
-            }
-        )
+def _contacts(assessment: Assessment, now: dt.datetime) -> list[str]:
+    return sorted(
+        {
+            link.contact_email
+            for link in assessment.links.all()
+            if link.revoked_at is None and link.expires_at > now
+        }
     )
 
 
-def _questionnaire_items(organisation: Organisation, urls: _Urls) -> list[Item]:
+def _questionnaire_items(organisation: Organisation, urls: _Urls) -> list[PlanItem]:
     assessments = (
         Assessment.objects.filter(organisation=organisation, status=AssessmentStatus.SENT)
         .select_related("supplier", "created_by")
@@ -381,7 +267,7 @@ def _questionnaire_items(organisation: Organisation, urls: _Urls) -> list[Item]:
     return items
 
 
-def _classification_items(organisation: Organisation, urls: _Urls) -> list[Item]:
+def _classification_items(organisation: Organisation, urls: _Urls) -> list[PlanItem]:
     assets = list(
         Asset.objects.filter(organisation=organisation, current__isnull=False).values_list(
             "pk", "name", "current__review_due", "owner_id"
@@ -405,7 +291,7 @@ def _classification_items(organisation: Organisation, urls: _Urls) -> list[Item]
 AFTER_INCIDENT = dt.timedelta(days=30)
 
 
-def _incident_items(organisation: Organisation, urls: _Urls) -> list[Item]:
+def _incident_items(organisation: Organisation, urls: _Urls) -> list[PlanItem]:
     """For every incident case, a reassessment of the organisation's own supplier on the path,
     until an assessment of that supplier is completed after the case was opened."""
     cases = Case.objects.filter(organisation=organisation).select_related(
@@ -430,7 +316,7 @@ def _incident_items(organisation: Organisation, urls: _Urls) -> list[Item]:
     ]
 
 
-def follow_up_plan(organisation: Organisation, today: dt.date) -> list[Item]:
+def follow_up_plan(organisation: Organisation, today: dt.date) -> list[PlanItem]:
     """Every follow-up item of the organisation, soonest due first."""
     policy = policy_of(organisation)
     urls = _Urls(organisation)
@@ -462,28 +348,29 @@ def coordinators(organisation: Organisation) -> list[User]:
     return sorted(set(chosen), key=lambda user: user.email)
 
 
-def responsible(item: Item, fallback: list[User], members: set[int]) -> list[User]:
-    """The item's owner while they are an active member; else the fallback people."""
-    if item.owner is not None and item.owner.is_active and item.owner.pk in members:
-        return [item.owner]
-    return fallback
+@dataclass(frozen=True)
+class Responsibility:
+    """Who answers for an organisation's items: an item's owner while they are an active
+    member, else the fallback people (the coordinators). people() decides it for one item,
+    answered_by() as a filter on stored items; the two say the same."""
 
+    fallback: list[User]
+    members: set[int]
 
-def member_ids(organisation: Organisation) -> set[int]:
-    return set(
-        Membership.objects.filter(organisation=organisation).values_list("user_id", flat=True)
-    )
+    @classmethod
+    def of(cls, organisation: Organisation) -> Responsibility:
+        members = Membership.objects.filter(organisation=organisation)
+        return cls(coordinators(organisation), set(members.values_list("user_id", flat=True)))
 
+    def people(self, item: PlanItem) -> list[User]:
+        owner = item.owner
+        if owner is not None and owner.is_active and owner.pk in self.members:
+            return [owner]
+        return self.fallback
 
-def items_for(user: User, today: dt.date) -> list[tuple[Organisation, Item]]:
-    """The items the user answers for, in every organisation they belong to."""
-    found = []
-    organisations = Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
-    for organisation in organisations:
-        fallback, members = coordinators(organisation), member_ids(organisation)
-        found += [
-            (organisation, item)
-            for item in follow_up_plan(organisation, today)
-            if user in responsible(item, fallback, members)
-        ]
-    return sorted(found, key=lambda pair: (pair[1].due, pair[0].name))
+    def answered_by(self, user: User) -> Q:
+        owner_counts = Q(owner__is_active=True, owner_id__in=self.members)
+        mine = owner_counts & Q(owner=user)
+        if user in self.fallback:
+            mine |= Q(owner__isnull=True) | ~owner_counts
+        return mine

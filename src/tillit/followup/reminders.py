@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from tillit.accounts.models import User
-from tillit.followup.models import Digest, DigestStatus, Reminder, Run
-from tillit.followup.plan import Item, coordinators, follow_up_plan, member_ids, responsible
+from tillit.followup.models import Digest, DigestStatus, PlanItem, Reminder, Run
+from tillit.followup.plan import Responsibility
+from tillit.followup.store import plan_items
 from tillit.organisations.models import Organisation
 from tillit.reports.figures import snapshot_take
 
@@ -39,7 +40,7 @@ class Recipient:
     language: str
 
 
-def _record(organisation: Organisation, item: Item, offset: int, recipient: Recipient) -> bool:
+def _record(organisation: Organisation, item: PlanItem, offset: int, recipient: Recipient) -> bool:
     """Record one reminder; False if it was already recorded (by this or another run)."""
     titles = {}
     for language in _languages(recipient.language):
@@ -64,15 +65,15 @@ def _record(organisation: Organisation, item: Item, offset: int, recipient: Reci
 
 def schedule_for(organisation: Organisation, today: dt.date) -> int:
     """Record the reminders the organisation's plan calls for today; return how many are new."""
-    fallback, members = coordinators(organisation), member_ids(organisation)
+    responsibility = Responsibility.of(organisation)
     created = 0
-    for item in follow_up_plan(organisation, today):
+    for item in plan_items(organisation, today):
         stage = item.stage_reached(today)
         if stage is None:
             continue
         recipients: list[Recipient] = []
         if stage.owner:
-            people = responsible(item, fallback, members)
+            people = responsibility.people(item)
             recipients += [Recipient(user.email, user.language) for user in people]
             if not people:
                 logger.warning(

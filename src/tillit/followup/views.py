@@ -15,15 +15,9 @@ from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.followup import services
 from tillit.followup.calendar import calendar
 from tillit.followup.forms import PlanFilterForm, PolicyForm
-from tillit.followup.models import Run
-from tillit.followup.plan import (
-    coordinators,
-    follow_up_plan,
-    items_for,
-    member_ids,
-    policy_of,
-    responsible,
-)
+from tillit.followup.models import Run, Status, status_filter
+from tillit.followup.plan import Responsibility, policy_of
+from tillit.followup.store import items_for, plan_items
 from tillit.organisations.access import access_organisation
 from tillit.organisations.roles import Permission
 from tillit.suppliers.forms import add_service_errors
@@ -36,22 +30,22 @@ PAGE_SIZE = 100
 def plan(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     access = access_organisation(request.user, org)
     today = timezone.localdate()
-    items = follow_up_plan(access.organisation, today)
+    items = plan_items(access.organisation, today)
+    responsibility = Responsibility.of(access.organisation)
     form = PlanFilterForm(request.GET or None)
     if form.is_valid():
         if form.cleaned_data["kind"]:
-            items = [item for item in items if item.kind == form.cleaned_data["kind"]]
+            items = items.filter(kind=form.cleaned_data["kind"])
         if form.cleaned_data["status"]:
-            items = [item for item in items if item.status(today) == form.cleaned_data["status"]]
-    fallback, members = coordinators(access.organisation), member_ids(access.organisation)
-    rows = [(item, responsible(item, fallback, members), item.status(today)) for item in items]
-    if form.is_valid() and form.cleaned_data["mine"]:
-        rows = [row for row in rows if request.user in row[1]]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+            items = items.filter(status_filter(Status(form.cleaned_data["status"]), today))
+        if form.cleaned_data["mine"]:
+            items = items.filter(responsibility.answered_by(request.user))
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "access": access,
         "form": form,
         "page": page,
+        "rows": [(item, responsibility.people(item), item.status(today)) for item in page],
         "query": request.GET,
         "today": today,
         "last_run": Run.objects.filter(daily=True).first(),

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tillit.assessments.models import Severity
-from tillit.followup.plan import KIND_LABELS, Kind
+from tillit.followup.models import Kind
 from tillit.reports.figures import Figures, SupplierLoad, Trend
 
 if TYPE_CHECKING:
@@ -344,7 +344,7 @@ def management_charts(figures: Figures, trend: Trend, loads: list[SupplierLoad])
             bar_chart(
                 key="chart-overdue",
                 title=_("Overdue follow-up by kind"),
-                labels=[str(KIND_LABELS[Kind(kind)]) for kind, _count in overdue],
+                labels=[str(Kind(kind).label) for kind, _count in overdue],
                 series=Series(_("Overdue items"), [count for _kind, count in overdue]),
                 heading=_("Kind"),
             )

@@ -8,13 +8,14 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tillit.assessments.models import Finding, FindingStatus, Severity
 from tillit.catalogue.rules import ASPECTS
 from tillit.classification.models import Asset
-from tillit.followup.plan import Item, Kind, Status, follow_up_plan
+from tillit.followup.models import Kind, PlanItem, Status, status_filter
+from tillit.followup.store import plan_items
 from tillit.incidents.models import Case, CaseStatus
 from tillit.organisations.models import Organisation
 from tillit.reports.models import Snapshot
@@ -57,12 +58,11 @@ class Figures:
 
 
 def critical_assets(
-    organisation: Organisation, today: dt.date, plan: list[Item]
+    organisation: Organisation, today: dt.date, overdue: QuerySet[PlanItem]
 ) -> list[CriticalAsset]:
     due_contracts = {
-        item.key.split(":", 1)[1]
-        for item in plan
-        if item.kind == Kind.REASSESSMENT and item.status(today) == Status.OVERDUE
+        key.split(":", 1)[1]
+        for key in overdue.filter(kind=Kind.REASSESSMENT).values_list("key", flat=True)
     }
     valid = set(
         Certificate.objects.filter(organisation=organisation, valid_until__gte=today).values_list(
@@ -179,12 +179,9 @@ def trend_series(snapshots: list[Snapshot]) -> Trend:
 
 
 def key_figures(organisation: Organisation, today: dt.date) -> tuple[Figures, list[CriticalAsset]]:
-    plan = follow_up_plan(organisation, today)
-    critical = critical_assets(organisation, today, plan)
-    overdue = [item for item in plan if item.status(today) == Status.OVERDUE]
-    by_kind: dict[str, int] = {}
-    for item in overdue:
-        by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
+    overdue = plan_items(organisation, today).filter(status_filter(Status.OVERDUE, today))
+    critical = critical_assets(organisation, today, overdue)
+    by_kind = dict(overdue.values_list("kind").annotate(Count("pk")).order_by())
     open_findings = dict(
         Finding.objects.filter(
             organisation=organisation,
@@ -201,7 +198,7 @@ def key_figures(organisation: Organisation, today: dt.date) -> tuple[Figures, li
         critical_not_certified=sum(1 for a in critical if not a.certified),
         critical_without_agreement=sum(1 for a in critical if not a.agreement),
         findings_open={severity: open_findings.get(severity, 0) for severity in Severity.values},
-        overdue=len(overdue),
+        overdue=sum(by_kind.values()),
         overdue_by_kind=by_kind,
         incidents_12_months=cases.filter(created_at__gte=since).count(),
         open_cases=cases.filter(status=CaseStatus.OPEN).count(),

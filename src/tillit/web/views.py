@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.audit.selectors import events_for_organisation
-from tillit.followup.plan import Status, follow_up_plan
+from tillit.followup.models import Kind, Status, status_filter
+from tillit.followup.store import plan_items
 from tillit.organisations.access import access_organisation
 from tillit.organisations.roles import Permission
 from tillit.organisations.selectors import memberships_of, organisations_for_user
@@ -24,16 +24,26 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"organisations": organisations})
 
 
+COMING = 8  # items of the next 30 days named on the dashboard
+
+
 @login_required
 def dashboard(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     access = access_organisation(request.user, org)
     today = timezone.localdate()
-    items = follow_up_plan(access.organisation, today)
-    overdue = Counter(item.kind_label for item in items if item.status(today) == Status.OVERDUE)
+    items = plan_items(access.organisation, today)
+    overdue = (
+        items.filter(status_filter(Status.OVERDUE, today))
+        .values_list("kind")
+        .annotate(Count("pk"))
+        .order_by()
+    )
+    coming = items.filter(status_filter(Status.SOON, today))
     context = {
         "access": access,
-        "overdue": sorted(overdue.items()),
-        "coming": [item for item in items if item.status(today) == Status.SOON],
+        "overdue": sorted((str(Kind(kind).label), count) for kind, count in overdue),
+        "coming": coming[:COMING],
+        "coming_total": coming.count(),
         "member_count": memberships_of(access.organisation).values("user").distinct().count(),
         "recent_events": (
             events_for_organisation(access.organisation)[:5]

@@ -1,7 +1,8 @@
 """The follow-up plan: everything the organisation must look at again, soonest due first.
 
-Items are computed from the data (tillit.followup.plan), not stored: each is named by a key,
-"<kind>:<id of what it is about>", and changes as that changes.
+Items are worked out from the data (tillit.followup.plan) and kept in step with it
+(tillit.followup.store): each is named by a key, "<kind>:<id of what it is about>", and changes
+as that changes.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from tillit.api import fields
 from tillit.api.access import api_access, user_of
 from tillit.api.base import ApiView, Serializer
 from tillit.api.endpoints.common import PersonSerializer
-from tillit.followup.plan import Item, Kind, Status, coordinators, follow_up_plan, member_ids
-from tillit.followup.plan import responsible as responsible_for
+from tillit.followup.models import Kind, PlanItem, Status, status_filter
+from tillit.followup.plan import Responsibility
+from tillit.followup.store import plan_items
 
 TAGS = ["follow-up"]
 STATUSES = [status.value for status in Status]
-KINDS = [kind.value for kind in Kind]
+KINDS = Kind.values
 
 
 class ItemSerializer(Serializer):
@@ -43,15 +45,15 @@ class ItemSerializer(Serializer):
     )
 
     @extend_schema_field(serializers.ChoiceField(choices=STATUSES))
-    def get_status(self, item: Item) -> str:
+    def get_status(self, item: PlanItem) -> str:
         return item.status(self.context["today"]).value
 
-    def get_url(self, item: Item) -> str:
+    def get_url(self, item: PlanItem) -> str:
         return str(self.context["request"].build_absolute_uri(item.url))
 
     @extend_schema_field(PersonSerializer(many=True))
-    def get_responsible(self, item: Item) -> list[dict[str, Any]]:
-        people = responsible_for(item, self.context["fallback"], self.context["members"])
+    def get_responsible(self, item: PlanItem) -> list[dict[str, Any]]:
+        people = self.context["responsibility"].people(item)
         return [dict(PersonSerializer(person).data) for person in people]
 
 
@@ -77,15 +79,12 @@ class FollowUpPlan(ApiView):
         organisation = access.organisation
         filters = self.query(PlanFilterSerializer, request)
         today = timezone.localdate()
-        fallback, members = coordinators(organisation), member_ids(organisation)
-        items = follow_up_plan(organisation, today)
+        responsibility = Responsibility.of(organisation)
+        items = plan_items(organisation, today)
         if kind := filters.get("kind"):
-            items = [item for item in items if item.kind == kind]
+            items = items.filter(kind=kind)
         if status := filters.get("status"):
-            items = [item for item in items if item.status(today) == status]
+            items = items.filter(status_filter(Status(status), today))
         if filters.get("mine"):
-            me = user_of(request)
-            items = [item for item in items if me in responsible_for(item, fallback, members)]
-        return self.page(
-            request, items, ItemSerializer, today=today, fallback=fallback, members=members
-        )
+            items = items.filter(responsibility.answered_by(user_of(request)))
+        return self.page(request, items, ItemSerializer, today=today, responsibility=responsibility)

@@ -25,6 +25,7 @@ OPERATIONS = [
     "dashboard",
     "management",
     "followup_plan",
+    "plan_refresh",
     "api_suppliers_50",
     "api_suppliers_500",
     "api_contracts_50",

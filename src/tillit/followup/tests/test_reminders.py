@@ -16,8 +16,8 @@ from tillit.accounts.models import User
 from tillit.assessments import services as assessment_services
 from tillit.assessments.models import Assessment
 from tillit.followup import reminders
-from tillit.followup.models import Digest, DigestStatus, Policy, Reminder, Run
-from tillit.followup.plan import Kind, follow_up_plan
+from tillit.followup.models import Digest, DigestStatus, Kind, Policy, Reminder, Run
+from tillit.followup.plan import follow_up_plan
 from tillit.organisations.models import Organisation
 from tillit.organisations.roles import Role
 from tillit.suppliers.models import Certificate, Contract

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from tillit.assessments.models import Assessment
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
-from tillit.followup.plan import Kind, follow_up_plan
+from tillit.followup.models import Kind
+from tillit.followup.plan import follow_up_plan
 from tillit.followup.tasks import retry_case_mail
 from tillit.incidents import clocks, services
 from tillit.incidents.models import Case, CaseStatus, Incident, Lesson, ReportedVia
