@@ -1,6 +1,6 @@
 """More operations: the overview pages (dashboard, management overview, follow-up plan) and
-working the stored plan out again, the API's list endpoints at page size 50 and 500, creating a
-questionnaire, and the management report PDF."""
+working the stored plan and the overview out again, the API's list endpoints at page size 50
+and 500, creating a questionnaire, and the management report PDF."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -29,6 +30,7 @@ from tillit.followup.views import PAGE_SIZE as PLAN_PAGE_SIZE
 from tillit.organisations.models import Organisation
 from tillit.reports import management_report as report_pdf
 from tillit.reports.models import ManagementReport
+from tillit.reports.overview import overview
 from tillit.suppliers.models import Contract
 
 
@@ -73,6 +75,7 @@ def overview_pages(ds: Dataset, client: Client) -> list[Operation]:
             "<table",
         ),
         _plan_refresh(ds),
+        _overview_again(ds),
     ]
 
 
@@ -97,6 +100,28 @@ def _plan_refresh(ds: Dataset) -> Operation:
         check=check,
         repeats=10,
         reset=forget,
+    )
+
+
+def _overview_again(ds: Dataset) -> Operation:
+    """What the first reader of the management overview after a change waits for: the key
+    figures, the critical systems and the charts worked out again (the plan being current)."""
+    organisation = Organisation.objects.get(pk=ds.largest.id)
+
+    def check(found: dict[str, Any]) -> Outcome:
+        figures = found["figures"]
+        return Outcome(
+            len(found["critical"]) == figures.critical_assets > 0,
+            f"{figures.critical_assets} critical systems, {len(found['charts'])} charts",
+        )
+
+    return Operation(
+        key="overview_again",
+        title=f"management overview worked out again after a change ({ds.largest.name})",
+        run=lambda: overview(organisation, timezone.localdate()),
+        check=check,
+        repeats=10,
+        reset=cache.clear,
     )
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from tillit.accounts.models import User
-from tillit.audit.models import AuditEvent
+from tillit.audit.selectors import latest_event_id
 from tillit.followup.models import PlanItem, PlanState
 from tillit.followup.plan import Responsibility, follow_up_plan
 from tillit.organisations.models import Organisation
@@ -53,28 +53,18 @@ def refresh(organisation: Organisation, today: dt.date) -> None:
     if _is_current(organisation, today):
         return
     # Read before the data: a write that lands meanwhile leaves the plan marked out of date.
-    event = _latest_event(organisation)
+    event = latest_event_id(organisation)
     _write(organisation, follow_up_plan(organisation, today))
     PlanState.objects.update_or_create(
         organisation=organisation, defaults={"day": today, "event_id": event}
     )
 
 
-def _latest_event(organisation: Organisation) -> int:
-    latest = (
-        AuditEvent.objects.filter(organisation_id=organisation.id)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return latest or 0
-
-
 def _is_current(organisation: Organisation, today: dt.date) -> bool:
     state = (
         PlanState.objects.filter(organisation=organisation).values_list("day", "event_id").first()
     )
-    return state == (today, _latest_event(organisation))
+    return state == (today, latest_event_id(organisation))
 
 
 def _values(item: PlanItem) -> tuple[Any, ...]:

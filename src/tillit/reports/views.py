@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,14 +23,19 @@ from tillit.reports.models import ManagementReport
 from tillit.reports.overview import overview
 from tillit.web.feedback import error_messages
 
+CRITICAL_PAGE = 100  # critical systems a page: a large organisation has thousands
+
 
 @login_required
 @require_safe
 def management(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     access = access_organisation(request.user, org)
     today = timezone.localdate()
+    found = overview(access.organisation, today)
     context = {
-        **overview(access.organisation, today),
+        **found,
+        "page": Paginator(found["critical"], CRITICAL_PAGE).get_page(request.GET.get("page")),
+        "query": request.GET,
         "access": access,
         "today": today,
         "reports": _reports(access.organisation),

@@ -26,6 +26,7 @@ OPERATIONS = [
     "management",
     "followup_plan",
     "plan_refresh",
+    "overview_again",
     "api_suppliers_50",
     "api_suppliers_500",
     "api_contracts_50",
