@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from uuid import UUID
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tillit.classification.models import Asset, Classification, ProtectedIdentities
@@ -124,6 +126,73 @@ def register_rows(assets: Iterable[Asset]) -> list[RegisterRow]:
         for contract in contracts:
             rows += _contract_rows(base, contract, trees[contract.supplier_id])
     return rows
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """A row as the page shows it. A page has hundreds of rows, so their texts and addresses
+    are worked out here, each address once per object, rather than by template tags and
+    filters in the loop."""
+
+    subprocessor: bool
+    asset: str
+    asset_url: str
+    categories: str
+    data_subjects: int
+    processor: str
+    processor_url: str  # "" for a sub-processor, and when no supplier processes the data
+    engaged_by: str  # "sub-processor of …"
+    service: str
+    contract_url: str  # "" for a sub-processor
+    countries: tuple[tuple[str, bool], ...]  # (name, outside the EU/EEA)
+    mechanisms: str
+    agreement: str
+    badge: str  # a missing agreement, or the points it does not cover
+    badge_class: str
+
+
+def register_lines(rows: Iterable[RegisterRow], slug: str) -> list[RegisterLine]:
+    urls: dict[tuple[str, UUID], str] = {}
+
+    def url(name: str, pk: UUID) -> str:
+        if (name, pk) not in urls:
+            urls[name, pk] = reverse(name, args=[slug, pk])
+        return urls[name, pk]
+
+    return [_line(row, url) for row in rows]
+
+
+def _line(row: RegisterRow, url: Callable[[str, UUID], str]) -> RegisterLine:
+    processor, agreement, direct = row.processor, row.agreement, not row.is_subprocessor
+    badge, badge_class = "", ""
+    if processor is not None and agreement is None:
+        badge, badge_class = _("Missing"), "danger"
+    elif agreement is not None and agreement.gaps:
+        badge, badge_class = (
+            _("Not covered: %(points)s") % {"points": ", ".join(agreement.gaps)},
+            "warning",
+        )
+    return RegisterLine(
+        subprocessor=not direct,
+        asset=row.asset.name,
+        asset_url=url("asset-detail", row.asset.pk),
+        categories=", ".join(row.categories),
+        data_subjects=row.data_subjects,
+        processor=processor.name if processor else _("No supplier"),
+        processor_url=url("supplier-detail", processor.pk) if processor and direct else "",
+        engaged_by=_("sub-processor of %(name)s") % {"name": row.engaged_by.name}
+        if row.engaged_by
+        else "",
+        service=row.service,
+        contract_url=url("supplier-contract-detail", row.contract.pk)
+        if row.contract and direct
+        else "",
+        countries=tuple((country_name(code), not is_eu_eea(code)) for code in row.countries),
+        mechanisms=", ".join(row.mechanisms),
+        agreement=(agreement_text(agreement) if agreement else "") if processor else "–",
+        badge=badge,
+        badge_class=badge_class,
+    )
 
 
 def agreement_text(agreement: ProcessorAgreement | None) -> str:

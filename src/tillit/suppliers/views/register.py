@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.organisations.access import access_organisation
-from tillit.suppliers.register import register_csv, register_rows, register_xlsx
+from tillit.suppliers.register import register_csv, register_lines, register_rows, register_xlsx
 from tillit.suppliers.selectors import personal_data_assets
 
 PAGE_SIZE = 25  # assets a page; each may have several rows
@@ -28,7 +28,8 @@ def processing_register(request: AuthenticatedHttpRequest, org: str) -> HttpResp
     page = Paginator(personal_data_assets(access.organisation), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"access": access, "page": page, "rows": register_rows(page.object_list)}
+    lines = register_lines(register_rows(page.object_list), access.organisation.slug)
+    context = {"access": access, "page": page, "lines": lines}
     return render(request, "suppliers/register.html", context)
 
 
