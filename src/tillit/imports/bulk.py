@@ -99,11 +99,12 @@ def _converter(field: models.Field[Any, Any], database: BaseDatabaseWrapper) -> 
     cache: dict[tuple[type, Any], Any] = {}
 
     def convert(value: Any) -> Any:
+        key = (type(value), value)
         try:
-            key = (type(value), value)
-            if key not in cache:
-                cache[key] = field.get_db_prep_save(value, database)
             return cache[key]
+        except KeyError:
+            converted = cache[key] = field.get_db_prep_save(value, database)
+            return converted
         except TypeError:  # unhashable, e.g. the dict of a JSONField
             return field.get_db_prep_save(value, database)
 

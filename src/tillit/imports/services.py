@@ -112,8 +112,10 @@ def _validate(importer: Importer[Any], table: Table, result: ImportResult) -> li
     rows = [Row(number, cells, index, problems) for number, cells in table.rows]
     importer.load(rows)
     records = []
+    every_column_named = all(table.headers)
     for (_number, cells), row in zip(table.rows, rows, strict=True):
-        _check_unnamed_cells(row, table.headers, cells)
+        if len(cells) > len(table.headers) or not every_column_named:
+            _check_unnamed_cells(row, table.headers, cells)
         record = importer.validate(row)
         if record is not None:
             records.append(record)

@@ -68,6 +68,24 @@ def _orgnr(value: str) -> str | ValidationError:
         return exc
 
 
+@lru_cache(maxsize=10_000)
+def _iso_date(value: str) -> dt.date | None:
+    """The date, or None if the text is not one. Imports repeat the same dates many times."""
+    if _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return None
+
+
+@lru_cache(maxsize=1_000)
+def _country_codes(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The known codes in a cell and the unknown ones, each sorted, each once."""
+    codes = {code.strip().upper() for code in value.split(";") if code.strip()}
+    return tuple(sorted(codes & COUNTRIES)), tuple(sorted(codes - COUNTRIES))
+
+
 def orgnr_or_none(value: str) -> str | None:
     result = _orgnr(value)
     return result if isinstance(result, str) else None
@@ -75,6 +93,18 @@ def orgnr_or_none(value: str) -> str | None:
 
 def supplier_key(value: str) -> SupplierKey | ValidationError:
     """A supplier named by its Swedish orgnr, or by COUNTRY:REGISTRATION_NUMBER."""
+    return _known_supplier_key(value) or _supplier_key(value)
+
+
+@lru_cache(maxsize=100_000)
+def _known_supplier_key(value: str) -> SupplierKey | None:
+    """The same suppliers recur on thousands of rows. Only keys are remembered: a problem's
+    message is in the language of the import that has it."""
+    result = _supplier_key(value)
+    return result if isinstance(result, tuple) else None
+
+
+def _supplier_key(value: str) -> SupplierKey | ValidationError:
     country, separator, number = value.partition(":")
     if not separator:
         country, number = "SE", value
@@ -184,11 +214,9 @@ class Row:
         value = self[column]
         if not value:
             return None
-        if _DATE.fullmatch(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
+        date = _iso_date(value)
+        if date is not None:
+            return date
         self.error(
             column,
             _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-01-31.")
@@ -222,8 +250,7 @@ class Row:
 
     def countries(self, column: str) -> tuple[str, ...] | None:
         """Country codes separated by “;” (none if the cell is empty), sorted, each once."""
-        codes = {code.strip().upper() for code in self[column].split(";") if code.strip()}
-        unknown = sorted(codes - COUNTRIES)
+        codes, unknown = _country_codes(self[column])
         if unknown:
             self.error(
                 column,
@@ -232,7 +259,7 @@ class Row:
                 "country",
             )
             return None
-        return tuple(sorted(codes))
+        return codes
 
     def supplier_key(self, column: str) -> SupplierKey | None:
         value = self[column]

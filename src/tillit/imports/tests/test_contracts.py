@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from pytest_django import DjangoAssertNumQueries
+
 from tillit.imports.tests.conftest import World
 from tillit.imports.tests.files import CONTRACT_COLUMNS, counts, csv_bytes, run, where
+from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Contract, DataLocation, ProcessorAgreement, SupplierRelation
+from tillit.testing import make_asset
 
 
 def _file(world: World, *rows: list[str]) -> bytes:
@@ -124,3 +131,55 @@ def test_a_row_repeating_another_is_refused(world: World) -> None:
     result = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
     assert where(result) == [(3, "system_name", "duplicate_row")]
     assert "Row 2" in result.errors[0].message
+
+
+def test_the_same_bad_cell_on_many_rows_is_reported_on_each_in_the_users_language(
+    world: World,
+) -> None:
+    bad = {"supplier_orgnr": "SE:556677-8898", "start": "2024-02-30", "data_locations": "se;xx"}
+    rows = [_row(world, **bad) for _number in range(3)]
+    english = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
+    with translation.override("sv"):
+        swedish = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
+    expected = [
+        (row, column, code)
+        for row in (2, 3, 4)
+        for column, code in [
+            ("supplier_orgnr", "orgnr_check_digit"),
+            ("start", "date"),
+            ("data_locations", "country"),
+        ]
+    ]
+    assert where(english) == where(swedish) == expected
+    assert "Unknown country codes: XX." in english.errors[2].message
+    assert all(str(problem) for problem in swedish.errors)
+    assert [problem.message for problem in english.errors] != [
+        problem.message for problem in swedish.errors
+    ]
+
+
+def test_an_import_takes_as_many_queries_for_many_rows_as_for_few(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    def contracts_for(organisation: Organisation, systems: int) -> bytes:
+        rows = []
+        for number in range(systems):
+            make_asset(organisation, f"Import {number}")
+            supplier = world.hosting if number % 2 else world.supplier
+            rows.append(
+                _row(
+                    world,
+                    organisation_orgnr=organisation.orgnr,
+                    supplier_orgnr=str(supplier.orgnr),
+                    system_name=f"Import {number}",
+                    dpa_signed="2024-01-15" if number % 3 else "",
+                )
+            )
+        return _file(world, *rows)
+
+    few = contracts_for(world.personas.org_a, 2)
+    many = contracts_for(world.personas.org_b, 40)
+    with CaptureQueriesContext(connection) as queries:
+        assert run("contracts", few).created == 2
+    with django_assert_num_queries(len(queries)):
+        assert run("contracts", many).created == 40

@@ -175,7 +175,10 @@ def _with_sheet(rows_xml: bytes) -> bytes:
 
 
 def test_a_write_only_workbook_with_inline_strings_is_read_as_any_other() -> None:
-    rows = [["Name", "Hours", "Empty", "Start"], ["Exempel", 24, "", dt.date(2024, 1, 31)]]
+    rows: list[list[object]] = [
+        ["Name", "Hours", "Empty", "Start"],
+        ["Exempel", 24, "", dt.date(2024, 1, 31)],
+    ]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in rows:
