@@ -13,6 +13,7 @@ from tillit.followup import reminders
 from tillit.followup.models import Run
 from tillit.incidents.models import Case
 from tillit.incidents.tasks import notify_case
+from tillit.lib import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def retry_case_mail(older_than: dt.timedelta = dt.timedelta(minutes=5)) -> None:
 @task()
 def tick() -> None:
     """What the scheduler enqueues every few minutes: the daily pass when due, else retries;
-    and incident mails that could not be sent."""
+    incident mails that could not be sent; and forgetting ended rate-limit windows."""
     now = timezone.now()
     today = timezone.localdate(now)
     if daily_pass_due(now):
@@ -53,3 +54,4 @@ def tick() -> None:
     else:
         reminders.retry(today)
     retry_case_mail()
+    ratelimit.forget_expired()
