@@ -7,30 +7,17 @@ import datetime as dt
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tillit.classification.models import Asset
 from tillit.conftest import Personas
 from tillit.followup.models import Kind, PlanItem, PlanState
 from tillit.followup.plan import Responsibility, follow_up_plan
 from tillit.followup.store import plan_items, refresh
+from tillit.followup.tests.helpers import certificate
 from tillit.organisations.roles import Role
-from tillit.suppliers.services import certificate_add, contract_update
-from tillit.testing import make_asset, make_contract, make_member, make_supplier, make_user
-
-TODAY = dt.date(2027, 3, 15)
-
-
-def _certificate(personas: Personas, name: str, days: int) -> None:
-    certificate_add(
-        acting_user=personas.admin_a,
-        organisation=personas.org_a,
-        supplier=make_supplier(name),
-        kind="iso27001",
-        issuer="Cert AB",
-        scope="Allt",
-        valid_from=dt.date(2020, 1, 1),
-        valid_until=TODAY + dt.timedelta(days=days),
-    )
+from tillit.suppliers.services import contract_update
+from tillit.testing import make_asset, make_contract, make_member, make_user
 
 
 def _keys(items: object) -> list[str]:
@@ -38,10 +25,11 @@ def _keys(items: object) -> list[str]:
 
 
 def test_the_stored_plan_is_the_plan_worked_out(personas: Personas) -> None:
+    today = timezone.localdate()
     make_contract(personas.org_a, assets=[make_asset(personas.org_a, integrity=2)])
-    _certificate(personas, "Cert AB", 10)
-    stored = plan_items(personas.org_a, TODAY)
-    worked_out = follow_up_plan(personas.org_a, TODAY)
+    certificate(personas, 10, "Cert AB")
+    stored = plan_items(personas.org_a, today)
+    worked_out = follow_up_plan(personas.org_a, today)
     assert _keys(stored) == _keys(worked_out)
     assert len(worked_out) == 4  # reassessment, classification review, certificate, pentest
     assert [(i.title, i.due, i.url, i.owner_id) for i in stored] == [
@@ -50,68 +38,73 @@ def test_the_stored_plan_is_the_plan_worked_out(personas: Personas) -> None:
 
 
 def test_an_audited_write_brings_the_plan_up_to_date(personas: Personas) -> None:
-    _certificate(personas, "Första AB", 10)
-    assert len(plan_items(personas.org_a, TODAY)) == 1
-    _certificate(personas, "Andra AB", 20)  # through the service, which records an audit event
-    titles = [item.title for item in plan_items(personas.org_a, TODAY)]
+    today = timezone.localdate()
+    certificate(personas, 10, "Första AB")
+    assert len(plan_items(personas.org_a, today)) == 1
+    certificate(personas, 20, "Andra AB")  # through the service, which records an audit event
+    titles = [item.title for item in plan_items(personas.org_a, today)]
     assert len(titles) == 2
     assert "Andra AB" in titles[1]
 
 
 def test_a_current_plan_is_read_without_working_it_out(personas: Personas) -> None:
-    _certificate(personas, "Cert AB", 10)
-    refresh(personas.org_a, TODAY)
+    today = timezone.localdate()
+    certificate(personas, 10, "Cert AB")
+    refresh(personas.org_a, today)
     # Another organisation's writes do not concern this plan.
     make_contract(personas.org_b, assets=[make_asset(personas.org_b, integrity=2)])
     with CaptureQueriesContext(connection) as queries:
-        items = list(plan_items(personas.org_a, TODAY))
+        items = list(plan_items(personas.org_a, today))
     assert len(items) == 1
     # Its state, its latest audit event, the rows (with their owners).
     assert len(queries) == 3
 
 
 def test_a_new_day_brings_the_plan_up_to_date(personas: Personas) -> None:
-    contract = make_contract(personas.org_a, end=TODAY + dt.timedelta(days=10))
-    kinds = {item.kind for item in plan_items(personas.org_a, TODAY)}
+    today = timezone.localdate()
+    contract = make_contract(personas.org_a, end=today + dt.timedelta(days=10))
+    kinds = {item.kind for item in plan_items(personas.org_a, today)}
     assert Kind.CONTRACT_END in kinds
     # Written without a service, so without an audit event: seen from the next day on.
-    type(contract).objects.filter(pk=contract.pk).update(end=TODAY - dt.timedelta(days=60))
-    assert Kind.CONTRACT_END in {item.kind for item in plan_items(personas.org_a, TODAY)}
-    later = plan_items(personas.org_a, TODAY + dt.timedelta(days=1))
+    type(contract).objects.filter(pk=contract.pk).update(end=today - dt.timedelta(days=60))
+    assert Kind.CONTRACT_END in {item.kind for item in plan_items(personas.org_a, today)}
+    later = plan_items(personas.org_a, today + dt.timedelta(days=1))
     assert Kind.CONTRACT_END not in {item.kind for item in later}
-    assert PlanState.objects.get(organisation=personas.org_a).day == TODAY + dt.timedelta(days=1)
+    assert PlanState.objects.get(organisation=personas.org_a).day == today + dt.timedelta(days=1)
 
 
 def test_only_what_changed_is_written(personas: Personas) -> None:
-    _certificate(personas, "Kvar AB", 10)
-    contract = make_contract(personas.org_a, end=TODAY + dt.timedelta(days=100))
-    before = {item.key: item.pk for item in plan_items(personas.org_a, TODAY)}
+    today = timezone.localdate()
+    certificate(personas, 10, "Kvar AB")
+    contract = make_contract(personas.org_a, end=today + dt.timedelta(days=100))
+    before = {item.key: item.pk for item in plan_items(personas.org_a, today)}
     contract_update(
         acting_user=personas.admin_a,
         contract=contract,
-        end=TODAY + dt.timedelta(days=200),
+        end=today + dt.timedelta(days=200),
         notice_period_days=30,
     )
-    after = {item.key: item for item in plan_items(personas.org_a, TODAY)}
+    after = {item.key: item for item in plan_items(personas.org_a, today)}
     assert set(after) == set(before) | {f"notice:{contract.pk}"}
     # The same rows, the changed one with its new due date.
     assert all(after[key].pk == pk for key, pk in before.items())
-    assert after[f"contract_end:{contract.pk}"].due == TODAY + dt.timedelta(days=200)
-    assert after[f"notice:{contract.pk}"].due == TODAY + dt.timedelta(days=170)
+    assert after[f"contract_end:{contract.pk}"].due == today + dt.timedelta(days=200)
+    assert after[f"notice:{contract.pk}"].due == today + dt.timedelta(days=170)
     # What is no longer due is removed.
     contract_update(acting_user=personas.admin_a, contract=contract, end=None)
-    assert f"contract_end:{contract.pk}" not in _keys(plan_items(personas.org_a, TODAY))
+    assert f"contract_end:{contract.pk}" not in _keys(plan_items(personas.org_a, today))
     assert PlanItem.objects.filter(key=f"contract_end:{contract.pk}").count() == 0
 
 
 def test_working_the_plan_out_again_costs_a_fixed_number_of_queries(personas: Personas) -> None:
+    today = timezone.localdate()
     counts = []
     for total in (2, 12):
         while personas.org_a.contracts.count() < total:
             make_contract(personas.org_a, assets=[make_asset(personas.org_a, integrity=2)])
         PlanState.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
-            refresh(personas.org_a, TODAY)
+            refresh(personas.org_a, today)
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
@@ -120,6 +113,7 @@ def test_the_filter_for_my_items_says_what_people_says(personas: Personas) -> No
     """Responsibility.answered_by() (SQL, for the pages) agrees with people() (Python, for
     the reminders) for owners who are members, have left, were never members or are
     deactivated, and for items nobody owns."""
+    today = timezone.localdate()
     owner = make_member(personas.org_a, Role.SYSTEM_OWNER)
     deactivated = make_member(personas.org_a, Role.SYSTEM_OWNER)
     deactivated.is_active = False
@@ -128,18 +122,18 @@ def test_the_filter_for_my_items_says_what_people_says(personas: Personas) -> No
     for who in (owner, deactivated, stranger, None):
         asset = make_asset(personas.org_a, integrity=2)
         Asset.objects.filter(pk=asset.pk).update(owner=who)
-    _certificate(personas, "Ingens AB", 10)
-    items = list(plan_items(personas.org_a, TODAY))
+    certificate(personas, 10, "Ingens AB")
+    items = list(plan_items(personas.org_a, today))
     responsibility = Responsibility.of(personas.org_a)
     people = [owner, deactivated, stranger, personas.admin_a, personas.reader_a]
     for user in people:
         expected = {item.key for item in items if user in responsibility.people(item)}
-        mine = plan_items(personas.org_a, TODAY).filter(responsibility.answered_by(user))
+        mine = plan_items(personas.org_a, today).filter(responsibility.answered_by(user))
         assert set(_keys(mine)) == expected, user
     # The owner answers for their own system's review only; the administrator for the rest.
-    owned = plan_items(personas.org_a, TODAY).filter(responsibility.answered_by(owner))
+    owned = plan_items(personas.org_a, today).filter(responsibility.answered_by(owner))
     assert [item.kind for item in owned] == [Kind.CLASSIFICATION]
-    fallback = plan_items(personas.org_a, TODAY).filter(
+    fallback = plan_items(personas.org_a, today).filter(
         responsibility.answered_by(personas.admin_a)
     )
     assert len(fallback) == len(items) - 1

@@ -14,26 +14,13 @@ from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.followup.calendar import calendar
 from tillit.followup.models import CalendarFeed, Kind, PlanItem, Policy
-from tillit.suppliers.services import certificate_add
-from tillit.testing import make_asset, make_contract, make_supplier
-
-
-def _certificate(personas: Personas, days: int, name: str = "Molnet AB") -> None:
-    certificate_add(
-        acting_user=personas.admin_a,
-        organisation=personas.org_a,
-        supplier=make_supplier(name),
-        kind="iso27001",
-        issuer="Cert AB",
-        scope="Allt",
-        valid_from=dt.date(2020, 1, 1),
-        valid_until=timezone.localdate() + dt.timedelta(days=days),
-    )
+from tillit.followup.tests.helpers import certificate
+from tillit.testing import make_asset, make_contract
 
 
 def test_the_plan_lists_and_filters(personas: Personas) -> None:
-    _certificate(personas, -3, "Utgången AB")
-    _certificate(personas, 200, "Giltig AB")
+    certificate(personas, -3, "Utgången AB")
+    certificate(personas, 200, "Giltig AB")
     client = personas.client(personas.reader_a)
     url = reverse("followup-plan", args=["org-a"])
     page = client.get(url).content.decode()
@@ -56,7 +43,7 @@ def test_the_plan_costs_the_same_for_few_and_many_items(personas: Personas) -> N
         while personas.org_a.contracts.count() < total:
             asset = make_asset(personas.org_a, integrity=2)
             make_contract(personas.org_a, assets=[asset])
-            _certificate(personas, 10, f"Cert {personas.org_a.contracts.count()}")
+            certificate(personas, 10, f"Cert {personas.org_a.contracts.count()}")
         client.get(reverse("followup-plan", args=["org-a"]))  # the plan brought up to date
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("followup-plan", args=["org-a"])).status_code == 200
@@ -81,7 +68,7 @@ def test_the_policy_is_validated_and_audited(personas: Personas) -> None:
 
 
 def test_the_calendar_feed_is_secret_and_revocable(personas: Personas) -> None:
-    _certificate(personas, 20, "Kalender AB")
+    certificate(personas, 20, "Kalender AB")
     client = personas.client(personas.admin_a)
     page = client.post(reverse("followup-calendar-reset", args=["org-a"])).content.decode()
     found = re.search(r'value="(http://testserver/calendar/[^"]+\.ics)"', page)
@@ -128,8 +115,8 @@ def test_calendar_lines_are_escaped_and_folded() -> None:
 
 
 def test_the_dashboard_shows_overdue_and_coming(personas: Personas) -> None:
-    _certificate(personas, -1, "Förfallen AB")
-    _certificate(personas, 10, "Snart AB")
+    certificate(personas, -1, "Förfallen AB")
+    certificate(personas, 10, "Snart AB")
     page = personas.client(personas.reader_a).get(reverse("dashboard", args=["org-a"]))
     text = page.content.decode()
     assert "Snart AB" in text  # within 30 days, listed
