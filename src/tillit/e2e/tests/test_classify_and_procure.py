@@ -52,8 +52,9 @@ def test_a_system_is_classified_and_its_annex_downloaded(visitor: Visitor) -> No
     visitor.submit()
     visitor.check()
 
+    # Laying out the PDF takes seconds on a busy machine: more than the default wait.
     for link, magic in (("annex.docx", b"PK"), ("annex.pdf", b"%PDF")):
-        with page.expect_download() as download:
-            page.click(f"main a[href$='/{link}']")
+        with page.expect_download(timeout=60_000) as download:
+            page.click(f"main a[href$='/{link}']", timeout=60_000)
         path = download.value.path()
         assert path.read_bytes().startswith(magic), link
