@@ -37,7 +37,7 @@ from tillit.assessments.models import (
     SharingConsent,
 )
 from tillit.assessments.selectors import shared_with
-from tillit.audit.services import audit_record, audited_update, diff, snapshot
+from tillit.audit.services import REQUEST, audit_record, audited_update, diff, snapshot
 from tillit.catalogue.selectors import default_catalogue, requirement_profile
 from tillit.classification.selectors import merged_facts
 from tillit.documents.models import Document
@@ -351,10 +351,11 @@ def code_verify(link: PortalLink, code: str) -> bool:
 
 
 def portal_log(link: PortalLink, action: str, obj: Any = None) -> None:
-    """Record a request made through a portal link (every request is in the audit log)."""
+    """Record a request made through a portal link (every request is in the audit log, as
+    `request.portal.<action>`; what it changes is recorded apart, by the service that does it)."""
     with transaction.atomic():
         PortalLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-        _audit_portal(link, f"portal.{action}", obj or link)
+        _audit_portal(link, f"{REQUEST}portal.{action}", obj or link)
 
 
 # -- The supplier's answers -------------------------------------------------------------------

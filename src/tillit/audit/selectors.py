@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tillit.audit.models import AuditEvent
+from tillit.audit.services import REQUEST
 from tillit.organisations.models import Organisation
 
 
@@ -11,7 +12,8 @@ def events_for_organisation(organisation: Organisation) -> QuerySet[AuditEvent]:
 
 
 def latest_event_id(organisation: Organisation) -> int:
-    """The organisation's latest audit event (0 before its first). Every write of its data
-    records one, so what is worked out from the data and kept stays current while this does
-    not change (the follow-up plan, the management overview)."""
-    return events_for_organisation(organisation).values_list("id", flat=True).first() or 0
+    """The organisation's latest audit event that records a change (0 before its first).
+    Every write of its data records one, so what is worked out from the data and kept stays
+    current while this does not change (the follow-up plan, the management overview)."""
+    changes = events_for_organisation(organisation).exclude(action__startswith=REQUEST)
+    return changes.values_list("id", flat=True).first() or 0

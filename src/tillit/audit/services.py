@@ -65,6 +65,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+# The action prefix of an event that records a request, not a change (the supplier portal logs
+# every request): what is worked out from the data need not be worked out again after one.
+REQUEST = "request."
+
+
 def audit_record(
     *,
     actor: User | None,

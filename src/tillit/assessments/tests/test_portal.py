@@ -80,7 +80,7 @@ def test_the_link_from_the_mail_opens_after_the_code(
     assert page.status_code == 200
     assert "T-BASE-01" in page.content.decode()
     assert AuditEvent.objects.filter(
-        action="portal.questionnaire", actor_label="portal: kim@leverantor.test"
+        action="request.portal.questionnaire", actor_label="portal: kim@leverantor.test"
     ).exists()
 
 

@@ -462,7 +462,7 @@ def test_the_portal_offers_the_workbook_and_takes_it_back(
     assert download.status_code == 200
     assert download["Content-Type"] == spreadsheet_content_type()
     assert download["Cache-Control"] == "no-store"
-    assert AuditEvent.objects.filter(action="portal.questionnaire_download").exists()
+    assert AuditEvent.objects.filter(action="request.portal.questionnaire_download").exists()
     workbook, sheet = _sheet(download.content)
     _fill(sheet, 2, "Met", "Ja.")
 

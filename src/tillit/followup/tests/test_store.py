@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tillit.assessments.services import link_issue, link_revoke, portal_log
 from tillit.classification.models import Asset
 from tillit.conftest import Personas
 from tillit.followup.models import Kind, PlanItem, PlanState
@@ -17,7 +18,7 @@ from tillit.followup.store import plan_items, refresh
 from tillit.followup.tests.helpers import certificate
 from tillit.organisations.roles import Role
 from tillit.suppliers.services import contract_update
-from tillit.testing import make_asset, make_contract, make_member, make_user
+from tillit.testing import make_assessment, make_asset, make_contract, make_member, make_user
 
 
 def _keys(items: object) -> list[str]:
@@ -58,6 +59,25 @@ def test_a_current_plan_is_read_without_working_it_out(personas: Personas) -> No
     assert len(items) == 1
     # Its state, its latest audit event, the rows (with their owners).
     assert len(queries) == 3
+
+
+def test_a_request_logged_by_the_portal_changes_nothing(personas: Personas) -> None:
+    today = timezone.localdate()
+    link, _token = link_issue(
+        acting_user=personas.admin_a,
+        assessment=make_assessment(personas.org_a),
+        contact_name="Kim",
+        contact_email="kim@leverantor.test",
+    )
+    refresh(personas.org_a, today)
+    portal_log(link, "questionnaire")  # in the audit log, as every portal request is
+    with CaptureQueriesContext(connection) as queries:
+        list(plan_items(personas.org_a, today))
+    assert len(queries) == 3  # read as it was: not worked out again
+    link_revoke(acting_user=personas.admin_a, link=link)  # a change
+    with CaptureQueriesContext(connection) as queries:
+        list(plan_items(personas.org_a, today))
+    assert len(queries) > 3
 
 
 def test_a_new_day_brings_the_plan_up_to_date(personas: Personas) -> None:
