@@ -117,6 +117,11 @@ class Contract(models.Model):
         ordering = ["supplier__name", "service"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
+        # The supplier list's flags look up one organisation's contracts with a supplier; a
+        # supplier alone may have contracts with hundreds of organisations.
+        indexes = [
+            models.Index(fields=["organisation", "supplier"], name="contract_org_supplier_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True)
@@ -257,6 +262,9 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-valid_until"]
+        indexes = [
+            models.Index(fields=["organisation", "supplier"], name="certificate_org_supplier_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("valid_from")),

@@ -124,3 +124,23 @@ def test_the_lists_take_a_constant_number_of_queries(
         with django_assert_max_num_queries(MAX_QUERIES):
             response = client.get(f"/api/v1/organisations/org-a/{path}", {"limit": 500})
         assert response.json()["count"] >= 11, path
+
+
+def test_the_supplier_list_pages_filters_and_sorts_on_its_flags(world: World) -> None:
+    org = world.personas.org_a
+    high = make_contract(org, make_supplier("B"), assets=[make_asset(org, integrity=4)])
+    make_contract(org, make_supplier("C"), assets=[make_asset(org, availability=1)])
+    full = _full_contract(world.personas)  # level 3, a location outside the EU/EEA
+    client = world.client(world.read_a)
+    url = "/api/v1/organisations/org-a/suppliers/"
+    body = client.get(url, {"ordering": "-criticality", "limit": 2, "offset": 0}).json()
+    assert body["count"] == 4
+    assert [(s["id"], s["criticality"]) for s in body["results"]] == [
+        (str(high.supplier_id), 4),
+        (str(full.supplier_id), 3),
+    ]
+    second = client.get(url, {"ordering": "-criticality", "limit": 2, "offset": 2}).json()
+    assert [s["criticality"] for s in second["results"]] == [2, 1]
+    third = client.get(url, {"third_country": "true"}).json()["results"]
+    assert [s["country"] for s in third] == ["US"]
+    assert client.get(url, {"third_country": "false"}).json()["count"] == 3
