@@ -49,7 +49,7 @@ def refresh(organisation: Organisation, today: dt.date) -> None:
     """Work the plan out from the data and store what changed. One refresh of an organisation
     at a time: the organisation's row is locked (in a way that lets others write rows that
     refer to it), and a refresh that waited finds the plan current and does nothing."""
-    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).exists()
+    list(Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk))
     if _is_current(organisation, today):
         return
     # Read before the data: a write that lands meanwhile leaves the plan marked out of date.
