@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -157,3 +158,13 @@ def test_the_filter_for_my_items_says_what_people_says(personas: Personas) -> No
         responsibility.answered_by(personas.admin_a)
     )
     assert len(fallback) == len(items) - 1
+
+
+def test_one_refresh_of_an_organisation_at_a_time(personas: Personas) -> None:
+    """On PostgreSQL the organisation's row is locked, without blocking rows that refer to it
+    (SQLite runs one writing transaction at a time anyway)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    with CaptureQueriesContext(connection) as queries:
+        refresh(personas.org_a, timezone.localdate())
+    assert any("FOR NO KEY UPDATE" in query["sql"] for query in queries)
