@@ -44,7 +44,7 @@ class Existing:
     locations: dict[str, int] = field(default_factory=dict)  # country: id
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class ContractRecord(Record):
     organisation: Organisation
     supplier: Supplier

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from typing import Any
 
 import pytest
 
 from tillit.audit.models import AuditEvent
+from tillit.imports import services
+from tillit.imports.kinds.base import Record
 from tillit.imports.services import import_file
 from tillit.imports.tests.conftest import World
 from tillit.imports.tests.files import CONTRACT_COLUMNS, counts, csv_bytes, run, where
@@ -102,3 +106,42 @@ def test_with_an_organisation_other_organisations_rows_are_errors(world: World) 
 def test_an_unknown_kind_is_a_programming_error(world: World) -> None:
     with pytest.raises(ValueError, match="Unknown kind"):
         run("invoices", b"a\n1\n")
+
+
+@pytest.mark.parametrize(
+    ("content", "dry_run", "validated"),
+    [
+        (b"\xff\xfe", False, []),  # refused while reading
+        (b"organisation_orgnr\n1\n", False, [False]),  # refused while validating
+        (None, True, [False]),
+        (None, False, [False]),
+    ],
+)
+def test_the_cycle_collector_pauses_during_an_import_and_resumes_after(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes | None,
+    dry_run: bool,
+    validated: list[bool],
+) -> None:
+    seen: list[bool] = []
+    validate = services._validate
+
+    def watched(*args: Any) -> list[Record]:
+        seen.append(gc.isenabled())
+        return validate(*args)
+
+    monkeypatch.setattr(services, "_validate", watched)
+    assert gc.isenabled()
+    run("contracts", content or _contracts(world, ["Personalsystem"]), dry_run=dry_run)
+    assert gc.isenabled()
+    assert seen == validated
+
+
+def test_the_cycle_collector_stays_off_if_it_was(world: World) -> None:
+    gc.disable()
+    try:
+        assert run("contracts", _contracts(world, ["Personalsystem"])).created == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
