@@ -160,10 +160,10 @@ def _read_xlsx(content: bytes) -> Table:
 
 
 def _open_workbook(content: bytes) -> ExcelReader:
-    """What openpyxl's load_workbook(read_only=True) reads, but no worksheet yet: it would
-    parse every sheet to its end for a size that is not declared (openpyxl's write-only mode
-    declares none), which a 100,000-row sheet takes seconds for. The size is not used anyway:
-    the sheet is read to its end, whatever it declares."""
+    """What openpyxl's load_workbook(read_only=True) reads, less the theme and the defined
+    names (of no use to an import) and the worksheets: it would parse every sheet to its end
+    for a size that is not declared (openpyxl's write-only mode declares none), which takes
+    seconds for 100,000 rows. The size is not used anyway: the sheet is read to its end."""
     reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=False, keep_links=True)
     reader.read_manifest()
     reader.read_strings()
