@@ -133,13 +133,13 @@ def test_the_supplier_list_pages_filters_and_sorts_on_its_flags(world: World) ->
     full = _full_contract(world.personas)  # level 3, a location outside the EU/EEA
     client = world.client(world.read_a)
     url = "/api/v1/organisations/org-a/suppliers/"
-    body = client.get(url, {"ordering": "-criticality", "limit": 2, "offset": 0}).json()
+    body = client.get(url, {"ordering": "-criticality", "limit": "2", "offset": "0"}).json()
     assert body["count"] == 4
     assert [(s["id"], s["criticality"]) for s in body["results"]] == [
         (str(high.supplier_id), 4),
         (str(full.supplier_id), 3),
     ]
-    second = client.get(url, {"ordering": "-criticality", "limit": 2, "offset": 2}).json()
+    second = client.get(url, {"ordering": "-criticality", "limit": "2", "offset": "2"}).json()
     assert [s["criticality"] for s in second["results"]] == [2, 1]
     third = client.get(url, {"third_country": "true"}).json()["results"]
     assert [s["country"] for s in third] == ["US"]
