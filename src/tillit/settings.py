@@ -187,6 +187,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tillit_cache",
+        # Past MAX_ENTRIES a third is culled, by key: room for a management overview per
+        # organisation and language at national scale (reports.overview), and sign-in limits.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 
