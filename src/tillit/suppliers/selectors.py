@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -95,24 +96,33 @@ def subprocessor_tree(supplier: Supplier) -> list[ChainNode]:
 
 
 def subprocessor_trees(suppliers: Iterable[Supplier]) -> dict[UUID, list[ChainNode]]:
-    """subprocessor_tree() of several suppliers at once, still one query a level."""
+    """subprocessor_tree() of several suppliers at once, in one query: a recursive query finds
+    every supplier within MAX_CHAIN_DEPTH - 1 links of them, and their links are read."""
     roots = {supplier.pk for supplier in suppliers}
     by_supplier: dict[UUID, list[SubProcessor]] = {}
-    frontier = set(roots)
-    seen = set(roots)
-    for _depth in range(MAX_CHAIN_DEPTH):
-        if not frontier:
-            break
-        links = list(
-            SubProcessor.objects.filter(supplier_id__in=frontier).select_related(
-                "supplier", "subprocessor"
-            )
+    if roots:
+        links = SubProcessor.objects.filter(supplier_id__in=_within_chains(roots)).select_related(
+            "supplier", "subprocessor"
         )
         for link in links:
             by_supplier.setdefault(link.supplier_id, []).append(link)
-        frontier = {link.subprocessor_id for link in links} - seen
-        seen |= frontier
     return {root: _build(root, by_supplier, (root,), 1) for root in roots}
+
+
+def _within_chains(roots: set[UUID]) -> RawSQL:
+    """The ids of the roots and of every supplier a chain of fewer than MAX_CHAIN_DEPTH links
+    reaches from them (cycles end at the depth), as a subquery."""
+    start, params = Supplier.objects.filter(pk__in=roots).values("pk").query.sql_with_params()
+    # Nothing of the caller's is in the text: the roots are the ORM's own query and parameters.
+    return RawSQL(  # noqa: S611
+        "WITH RECURSIVE chain(id, depth) AS ("  # noqa: S608
+        f"SELECT id, 1 FROM suppliers_supplier WHERE id IN ({start}) "
+        "UNION SELECT link.subprocessor_id, chain.depth + 1 "
+        "FROM suppliers_subprocessor AS link JOIN chain ON link.supplier_id = chain.id "
+        "WHERE chain.depth < %s"
+        ") SELECT DISTINCT id FROM chain",
+        (*params, MAX_CHAIN_DEPTH),
+    )
 
 
 def _build(

@@ -45,6 +45,7 @@ def test_requests_at_the_same_time_are_all_counted() -> None:
     in memory between threads, where a second writer fails at once instead of waiting.)"""
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers are PostgreSQL's")
+
     def request(_number: int) -> bool:
         try:
             return allow("test:burst", 10, 3600)

@@ -188,7 +188,7 @@ def test_tree_follows_a_four_deep_chain() -> None:
     assert [node.link.subprocessor.name for node in nodes] == ["Led 1", "Led 2", "Led 3", "Led 4"]
     assert [node.depth for node in nodes] == [1, 2, 3, 4]
     assert not any(node.repeated for node in nodes)
-    assert len(queries) == 5  # one a level, and one that finds nothing below Led 4
+    assert len(queries) == 1  # one recursive query, however deep the chain
 
 
 def test_a_trees_links_name_both_suppliers_without_more_queries() -> None:
