@@ -141,16 +141,17 @@ def run_bench(
     for stage, seconds in dataset.seconds.items():
         progress(f"  {stage}: {seconds:.1f} s")
     result = Result(scale=scale, seed=seed, dataset=dataset)
-    # The bench's own plan of the dataset (millions of Python objects at national scale) would
-    # otherwise be walked by every full pass of the cycle collector, inside whichever request
-    # happens to trigger it: a web process holds nothing of the kind.
-    gc.collect()
-    gc.freeze()
     try:
         result.load.append(os.getloadavg()[0])
         for operation in operations(dataset):
             runs = repeats or min(operation.repeats, scale.max_repeats)
             progress(f"timing {operation.key} ({runs} runs)")
+            # What the bench itself holds (its plan of the dataset, millions of objects at
+            # national scale, and the results of the operations timed so far) would otherwise
+            # be walked by every full pass of the cycle collector, inside whichever run
+            # triggers it: a web process holds nothing of the kind.
+            gc.collect()
+            gc.freeze()
             result.measurements.append(measure(operation, runs, scale.warmup))
         result.load.append(os.getloadavg()[0])
     finally:
