@@ -157,6 +157,12 @@ def status_filter(status: Status, today: dt.date) -> models.Q:
     return models.Q(due__gt=today + SOON)
 
 
+def overdue_by_kind(items: models.QuerySet[PlanItem], today: dt.date) -> dict[str, int]:
+    """How many of the items are overdue on the day, by kind, in one query."""
+    overdue = items.filter(status_filter(Status.OVERDUE, today))
+    return dict(overdue.values_list("kind").annotate(models.Count("pk")).order_by())
+
+
 class PlanState(models.Model):
     """When the organisation's stored plan was worked out: on which day, and up to which of its
     audit events. Every write of an organisation's data records an audit event for it, so a

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tillit.assessments.models import Finding, FindingStatus, Severity
 from tillit.catalogue.rules import ASPECTS
 from tillit.classification.models import Asset
-from tillit.followup.models import Kind, PlanItem, Status, status_filter
+from tillit.followup.models import Kind, PlanItem, Status, overdue_by_kind, status_filter
 from tillit.followup.store import plan_items
 from tillit.incidents.models import Case, CaseStatus
 from tillit.organisations.models import Organisation
@@ -179,9 +179,11 @@ def trend_series(snapshots: list[Snapshot]) -> Trend:
 
 
 def key_figures(organisation: Organisation, today: dt.date) -> tuple[Figures, list[CriticalAsset]]:
-    overdue = plan_items(organisation, today).filter(status_filter(Status.OVERDUE, today))
-    critical = critical_assets(organisation, today, overdue)
-    by_kind = dict(overdue.values_list("kind").annotate(Count("pk")).order_by())
+    items = plan_items(organisation, today)
+    critical = critical_assets(
+        organisation, today, items.filter(status_filter(Status.OVERDUE, today))
+    )
+    by_kind = overdue_by_kind(items, today)
     open_findings = dict(
         Finding.objects.filter(
             organisation=organisation,

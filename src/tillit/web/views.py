@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tillit.accounts.http import AuthenticatedHttpRequest
 from tillit.audit.selectors import events_for_organisation
-from tillit.followup.models import Kind, Status, status_filter
+from tillit.followup.models import Kind, Status, overdue_by_kind, status_filter
 from tillit.followup.store import plan_items
 from tillit.organisations.access import access_organisation
 from tillit.organisations.roles import Permission
@@ -32,16 +31,12 @@ def dashboard(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     access = access_organisation(request.user, org)
     today = timezone.localdate()
     items = plan_items(access.organisation, today)
-    overdue = (
-        items.filter(status_filter(Status.OVERDUE, today))
-        .values_list("kind")
-        .annotate(Count("pk"))
-        .order_by()
-    )
     coming = items.filter(status_filter(Status.SOON, today))
     context = {
         "access": access,
-        "overdue": sorted((str(Kind(kind).label), count) for kind, count in overdue),
+        "overdue": sorted(
+            (str(Kind(kind).label), count) for kind, count in overdue_by_kind(items, today).items()
+        ),
         "coming": coming[:COMING],
         "coming_total": coming.count(),
         "member_count": memberships_of(access.organisation).values("user").distinct().count(),

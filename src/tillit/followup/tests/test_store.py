@@ -13,7 +13,7 @@ from django.utils import timezone
 from tillit.assessments.services import link_issue, link_revoke, portal_log
 from tillit.classification.models import Asset
 from tillit.conftest import Personas
-from tillit.followup.models import Kind, PlanItem, PlanState
+from tillit.followup.models import Kind, PlanItem, PlanState, overdue_by_kind
 from tillit.followup.plan import Responsibility, follow_up_plan
 from tillit.followup.store import plan_items, refresh
 from tillit.followup.tests.helpers import certificate
@@ -37,6 +37,14 @@ def test_the_stored_plan_is_the_plan_worked_out(personas: Personas) -> None:
     assert [(i.title, i.due, i.url, i.owner_id) for i in stored] == [
         (i.title, i.due, i.url, i.owner_id) for i in worked_out
     ]
+
+
+def test_overdue_items_are_counted_by_kind(personas: Personas) -> None:
+    today = timezone.localdate()
+    certificate(personas, -1, "Förfallen AB")
+    certificate(personas, -5, "Gammal AB")
+    certificate(personas, 10, "Snart AB")
+    assert overdue_by_kind(plan_items(personas.org_a, today), today) == {Kind.CERTIFICATE: 2}
 
 
 def test_an_audited_write_brings_the_plan_up_to_date(personas: Personas) -> None:
