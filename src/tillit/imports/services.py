@@ -7,11 +7,8 @@ in bulk, with one audit record for the whole import.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +23,7 @@ from tillit.imports.kinds import KINDS
 from tillit.imports.kinds.base import Action, Importer, Record, Row
 from tillit.imports.parsing import FileRefusedError, Table, read_table
 from tillit.imports.problems import Problem
+from tillit.lib.collector import cycle_collector_paused
 from tillit.organisations.models import Organisation
 
 
@@ -74,20 +72,20 @@ def import_file(
         dry_run=dry_run,
     )
     try:
-        with _without_cycle_collection():
+        with cycle_collector_paused():
             table = read_table(content, filename)
     except FileRefusedError as exc:
         result.errors = exc.problems
         return result
     importer = importer_class(organisation=organisation, acting_user=acting_user)
     if dry_run:
-        with _without_cycle_collection():
+        with cycle_collector_paused():
             _validate(importer, table, result)
         return result
     try:
         # Validation runs inside the transaction too, so what it checked cannot change before
         # the rows are written (on SQLite the transaction holds the write lock from its start).
-        with transaction.atomic(), _without_cycle_collection():
+        with transaction.atomic(), cycle_collector_paused():
             records = _validate(importer, table, result)
             if result.ok and result.created + result.updated:
                 written = importer.apply(records)
@@ -102,21 +100,6 @@ def import_file(
             )
         )
     return result
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Reading, validating and writing 100,000 rows makes millions of objects, and Python's
-    collector of reference cycles would go over them all, and the rest of the process, again
-    and again: a quarter of the time of the import. Reference counting frees them as before
-    (an import makes no cycles); the collector resumes afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validate(importer: Importer[Any], table: Table, result: ImportResult) -> list[Record]:

@@ -170,6 +170,6 @@ def as_text(draft: Draft) -> str:
 
 
 def as_pdf(draft: Draft) -> bytes:
-    from tillit.procurement.documents.annex_pdf import html_to_pdf
+    from tillit.lib.pdf import html_to_pdf
 
     return html_to_pdf(render_to_string("incidents/drafts/draft.html", {"draft": draft}))

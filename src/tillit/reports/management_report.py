@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from tillit.documents.services import document_store
 from tillit.incidents.models import Case, Lesson
-from tillit.procurement.documents.annex_pdf import html_to_pdf
+from tillit.lib.pdf import html_to_pdf
 from tillit.reports.models import ManagementReport, ReportStatus
 from tillit.reports.overview import overview
 from tillit.risks.selectors import top_risks

@@ -136,12 +136,3 @@ def test_the_cycle_collector_pauses_during_an_import_and_resumes_after(
     run("contracts", content or _contracts(world, ["Personalsystem"]), dry_run=dry_run)
     assert gc.isenabled()
     assert seen == validated
-
-
-def test_the_cycle_collector_stays_off_if_it_was(world: World) -> None:
-    gc.disable()
-    try:
-        assert run("contracts", _contracts(world, ["Personalsystem"])).created == 1
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-# Re-exported: the conversion now lives in tillit.lib.pdf, shared by every PDF document, and code
-# written before the move imports it from here.
-from tillit.lib.pdf import html_to_pdf as html_to_pdf
+from tillit.lib.pdf import html_to_pdf
 from tillit.procurement.content import Annex
 from tillit.procurement.documents.labels import BASIS_COLUMNS, basis_cells, labels_for
 

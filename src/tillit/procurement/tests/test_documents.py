@@ -14,6 +14,7 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
+from tillit.lib.pdf import html_to_pdf
 from tillit.procurement.content import (
     Annex,
     AnnexArea,
@@ -24,7 +25,7 @@ from tillit.procurement.content import (
     TenderResult,
 )
 from tillit.procurement.documents.annex_docx import render_annex_docx
-from tillit.procurement.documents.annex_pdf import html_to_pdf, render_annex_pdf
+from tillit.procurement.documents.annex_pdf import render_annex_pdf
 from tillit.procurement.documents.evaluation import (
     render_evaluation_docx,
     render_evaluation_pdf,
