@@ -10,6 +10,8 @@ published to every organisation on the instance, with the publisher's name only 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -276,6 +278,23 @@ def _case(organisation: Organisation, pk: UUID) -> Case:
     return get_object_or_404(_cases(organisation), pk=pk)
 
 
+@contextmanager
+def _locked_case(
+    view: ApiView,
+    request: Request,
+    organisation: Organisation,
+    pk: UUID,
+    serializer_class: type[Serializer],
+) -> Iterator[tuple[Case, dict[str, Any]]]:
+    """The case, locked for a write in a transaction, with the request's input checked:
+    another organisation's case is 404 before the input is looked at."""
+    cases = _cases(organisation)
+    get_object_or_404(cases, pk=pk)
+    data = view.validated(serializer_class, request.data)
+    with transaction.atomic():
+        yield get_object_or_404(cases.select_for_update(of=("self",)), pk=pk), data
+
+
 class IncidentRegister(ApiView):
     @extend_schema(
         operation_id="incidents_create",
@@ -356,11 +375,8 @@ class CaseDetail(ApiView):
     )
     def patch(self, request: Request, org: str, case: UUID) -> Response:
         access = api_access(request, org, Permission.EDIT)
-        cases = _cases(access.organisation)
-        get_object_or_404(cases, pk=case)  # another's is 404 before anything else
-        data = self.validated(CasePatchSerializer, request.data)
-        with transaction.atomic():
-            target = get_object_or_404(cases.select_for_update(of=("self",)), pk=case)
+        locked = _locked_case(self, request, access.organisation, case, CasePatchSerializer)
+        with locked as (target, data):
             now = timezone.now()
             require_match(request, self.current_etag(request, target, CaseSerializer, now=now))
             services.case_set_aware(acting_user=user_of(request), case=target, **data)
@@ -377,11 +393,8 @@ class CaseClose(ApiView):
     )
     def post(self, request: Request, org: str, case: UUID) -> Response:
         access = api_access(request, org, Permission.EDIT)
-        cases = _cases(access.organisation)
-        get_object_or_404(cases, pk=case)  # another's is 404 before anything else
-        data = self.validated(CloseSerializer, request.data)
-        with transaction.atomic():
-            target = get_object_or_404(cases.select_for_update(of=("self",)), pk=case)
+        locked = _locked_case(self, request, access.organisation, case, CloseSerializer)
+        with locked as (target, data):
             services.case_close(acting_user=user_of(request), case=target, **data)
         target = _case(access.organisation, case)
         return self.one(request, target, CaseSerializer, now=timezone.now())
@@ -428,12 +441,9 @@ class LessonPublish(ApiView):
     )
     def post(self, request: Request, org: str, case: UUID) -> Response:
         access = api_access(request, org, Permission.EDIT)
-        cases = _cases(access.organisation)
-        get_object_or_404(cases, pk=case)  # another's is 404 before anything else
-        data = self.validated(LessonInputSerializer, request.data)
-        with transaction.atomic():
-            # Locked: a case has one lesson, checked and published as read.
-            target = get_object_or_404(cases.select_for_update(of=("self",)), pk=case)
+        # Locked: a case has one lesson, checked and published as read.
+        locked = _locked_case(self, request, access.organisation, case, LessonInputSerializer)
+        with locked as (target, data):
             lesson = services.lesson_publish(acting_user=user_of(request), case=target, **data)
         found = selectors.lessons().get(pk=lesson.pk)
         return self.one(

@@ -191,6 +191,19 @@ def test_close_a_case(world: World) -> None:
     assert "via API token" in event.actor_label
 
 
+def test_another_organisation_s_case_is_404_before_the_input_is_checked(world: World) -> None:
+    url = ORG + "cases/{case}/".format(**world.objects)
+    writes: list[tuple[str, str, dict[str, object]]] = [
+        ("patch", url, {}),  # no aware_at
+        ("post", url + "close/", {"reason": ["?"]}),  # not a string
+        ("post", url + "lesson/", {}),  # no text
+    ]
+    for client, status in ((world.client(world.write_b), 404), (world.client(world.write_a), 400)):
+        for method, address, body in writes:
+            response = getattr(client, method)(address, body, format="json")
+            assert response.status_code == status, (address, response.json())
+
+
 def _closed_case(world: World, title: str = "Intrång") -> Case:
     incident = services.incident_register(
         acting_user=world.personas.admin_a,
