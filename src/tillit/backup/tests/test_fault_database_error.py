@@ -75,6 +75,19 @@ def _contracts_file(organisation: Organisation, systems: int) -> bytes:
     return csv_bytes([CONTRACT_COLUMNS, *rows])
 
 
+def _import_fails(personas: Personas, content: bytes) -> None:
+    """The file imported into organisation A (not a dry run) fails with a database error."""
+    with pytest.raises(DatabaseError):
+        import_file(
+            kind="contracts",
+            content=content,
+            filename="avtal.csv",
+            acting_user=personas.admin_a,
+            organisation=personas.org_a,
+            dry_run=False,
+        )
+
+
 @pytest.mark.parametrize("fails_on", [2, 3, 5])
 def test_an_import_that_fails_midway_writes_no_row(
     personas: Personas, monkeypatch: pytest.MonkeyPatch, fails_on: int
@@ -84,15 +97,7 @@ def test_an_import_that_fails_midway_writes_no_row(
     content = _contracts_file(personas.org_a, 20)
     before = table_counts()
     monkeypatch.setattr(bulk, "insert", failing_on(fails_on, bulk.insert))
-    with pytest.raises(DatabaseError):
-        import_file(
-            kind="contracts",
-            content=content,
-            filename="avtal.csv",
-            acting_user=personas.admin_a,
-            organisation=personas.org_a,
-            dry_run=False,
-        )
+    _import_fails(personas, content)
     assert table_counts() == before
 
 
@@ -102,15 +107,7 @@ def test_an_import_whose_audit_event_fails_writes_no_row(
     content = _contracts_file(personas.org_a, 5)
     before = table_counts()
     monkeypatch.setattr("tillit.imports.services.audit_record", failing_on(1, audit_record))
-    with pytest.raises(DatabaseError):
-        import_file(
-            kind="contracts",
-            content=content,
-            filename="avtal.csv",
-            acting_user=personas.admin_a,
-            organisation=personas.org_a,
-            dry_run=False,
-        )
+    _import_fails(personas, content)
     assert table_counts() == before
 
 
