@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from django import template
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString
 
 from tillit.catalogue.models import Reference
 from tillit.catalogue.models import localised as _localised
@@ -19,6 +23,7 @@ from tillit.lib.countries import country_name as _country_name
 from tillit.lib.countries import is_eu_eea
 
 register = template.Library()
+CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
 
 
 @register.filter
@@ -72,3 +77,23 @@ def country_name(code: str) -> str:
 @register.filter
 def outside_eu_eea(code: str) -> bool:
     return bool(code) and not is_eu_eea(code)
+
+
+@register.simple_block_tag
+def scrollable(content: SafeString, label: str = "") -> SafeString:
+    """A table in a region of its own that scrolls sideways when the table is wider than the
+    page, instead of breaking its headings inside words. The region can be focused, so that it
+    can be scrolled from the keyboard (WCAG 2.1.1), and is named after the table's caption
+    unless given a label."""
+    if not label:
+        caption = CAPTION.search(content)
+        if caption is None:
+            raise template.TemplateSyntaxError(
+                "scrollable: a table without a caption needs a label"
+            )
+        label = " ".join(html.unescape(strip_tags(caption.group(1))).split())
+    return format_html(
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="{}">{}</div>',
+        label,
+        content,
+    )
