@@ -175,8 +175,9 @@ def _existing_contracts(organisations: list[Organisation]) -> dict[ContractKey, 
     """The organisations' contracts by (organisation, supplier, asset), in two queries."""
     contracts: dict[UUID, Existing] = {}
     by_key: dict[ContractKey, list[Existing]] = {}
-    # One row per contract and asset, with the processor agreement joined in.
-    rows = Contract.objects.filter(organisation__in=organisations).values_list(
+    # One row per contract and asset, with the processor agreement joined in; in no order (the
+    # model's would join the suppliers to sort hundreds of thousands of rows by name).
+    rows = Contract.objects.filter(organisation__in=organisations).order_by().values_list(
         "id",
         "organisation_id",
         "supplier_id",
@@ -194,7 +195,7 @@ def _existing_contracts(organisations: list[Organisation]) -> dict[ContractKey, 
             existing = contracts[contract_id] = _existing(row)
         if asset_id is not None:
             by_key.setdefault((organisation_id, supplier_id, asset_id), []).append(existing)
-    locations = DataLocation.objects.filter(contract__organisation__in=organisations)
+    locations = DataLocation.objects.filter(contract__organisation__in=organisations).order_by()
     for contract_id, location_id, country in locations.values_list("contract_id", "id", "country"):
         contracts[contract_id].locations[country] = location_id
     return by_key
