@@ -20,7 +20,7 @@ from tillit.incidents.models import Case, CaseStatus
 from tillit.organisations.models import Organisation
 from tillit.reports.models import Snapshot
 from tillit.suppliers.gaps import agreement_of
-from tillit.suppliers.models import Certificate, Contract, SupplierRelation
+from tillit.suppliers.models import ART_28_POINTS, Certificate, Contract, SupplierRelation
 
 CRITICAL = 3
 
@@ -77,17 +77,21 @@ def critical_assets(
     personal = Contract.assets.through.objects.filter(
         contract=OuterRef("pk"), asset__current__personal_data=True
     )
+    # Only the fields read below: a large organisation has thousands of critical systems and
+    # contracts, and making model instances with every field took most of the time.
+    contracts = (
+        Contract.objects.select_related("supplier", "processor_agreement")
+        .only(
+            "supplier__name",
+            *(f"processor_agreement__covers_{point}" for point in ART_28_POINTS),
+        )
+        .annotate(personal=Exists(personal))
+    )
     assets = (
         Asset.objects.filter(critical, organisation=organisation)
         .select_related("current")
-        .prefetch_related(
-            Prefetch(
-                "contracts",
-                queryset=Contract.objects.select_related(
-                    "supplier", "processor_agreement"
-                ).annotate(personal=Exists(personal)),
-            )
-        )
+        .only("name", *(f"current__{field}" for field in (*ASPECTS, "data_subjects")))
+        .prefetch_related(Prefetch("contracts", queryset=contracts))
         .order_by("name")
     )
     found = []
