@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from tillit.bench.runner import Measurement, Result
+from tillit.bench.runner import REFERENCE_ADDITIONS, Measurement, Result
 
 
 def duration(seconds: float) -> str:
@@ -77,6 +77,8 @@ def summary(result: Result) -> str:
             "load average (1 min) when timing started and ended: "
             + ", ".join(f"{load:.2f}" for load in result.load)
             + f" on {os.cpu_count()} CPUs",
+            f"{REFERENCE_ADDITIONS:,} additions in Python (the CPU's speed) when timing started "
+            "and ended: " + ", ".join(f"{seconds:.2f} s" for seconds in result.reference),
         ]
     )
 
@@ -114,6 +116,7 @@ def as_json(result: Result) -> dict[str, Any]:
         "database": database(),
         "machine": machine(),
         "load_average": result.load,
+        "reference_seconds": result.reference,
         "generation": {
             "seconds": {stage: round(seconds, 3) for stage, seconds in ds.seconds.items()},
             "rows": dict(sorted(ds.rows.items())),

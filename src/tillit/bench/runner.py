@@ -78,6 +78,9 @@ class Result:
     # The one-minute load average when timing started and ended: anything else running on the
     # machine shows here (and in the times).
     load: list[float] = field(default_factory=list)
+    # The same fixed piece of Python timed then too: a virtual machine's CPU can be a third
+    # slower one hour than the next, with nothing else running on it.
+    reference: list[float] = field(default_factory=list)
 
     def measurement(self, key: str) -> Measurement:
         return next(m for m in self.measurements if m.operation.key == key)
@@ -128,6 +131,18 @@ def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
     return measurement
 
 
+REFERENCE_ADDITIONS = 5_000_000
+
+
+def reference_seconds() -> float:
+    """Seconds this machine takes to add up five million numbers in Python."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(REFERENCE_ADDITIONS):
+        total += number
+    return time.perf_counter() - started
+
+
 def run_bench(
     scale: Scale,
     *,
@@ -143,6 +158,7 @@ def run_bench(
     result = Result(scale=scale, seed=seed, dataset=dataset)
     try:
         result.load.append(os.getloadavg()[0])
+        result.reference.append(reference_seconds())
         for operation in operations(dataset):
             runs = repeats or min(operation.repeats, scale.max_repeats)
             progress(f"timing {operation.key} ({runs} runs)")
@@ -154,6 +170,7 @@ def run_bench(
             gc.freeze()
             result.measurements.append(measure(operation, runs, scale.warmup))
         result.load.append(os.getloadavg()[0])
+        result.reference.append(reference_seconds())
     finally:
         gc.unfreeze()
     for measurement in result.measurements:

@@ -79,7 +79,7 @@ def critical_assets(
     )
     # Only the fields read below: a large organisation has thousands of critical systems and
     # contracts, and making model instances with every field took most of the time.
-    contracts = (
+    serving = (
         Contract.objects.select_related("supplier", "processor_agreement")
         .only(
             "supplier__name",
@@ -91,7 +91,7 @@ def critical_assets(
         Asset.objects.filter(critical, organisation=organisation)
         .select_related("current")
         .only("name", *(f"current__{field}" for field in (*ASPECTS, "data_subjects")))
-        .prefetch_related(Prefetch("contracts", queryset=contracts))
+        .prefetch_related(Prefetch("contracts", queryset=serving))
         .order_by("name")
     )
     found = []

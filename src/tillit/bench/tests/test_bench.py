@@ -97,6 +97,9 @@ def test_every_operation_runs_and_returns_the_right_result() -> None:
     for measurement in result.measurements:
         assert measurement.operation.title in text
     assert "scale small" in summary(result)
+    assert len(result.reference) == 2
+    assert all(seconds > 0 for seconds in result.reference)
+    assert "5,000,000 additions in Python" in summary(result)
     assert json.loads(json.dumps(as_json(result)))["operations"][0]["key"] == "supplier_list"
 
 

@@ -177,16 +177,20 @@ def _existing_contracts(organisations: list[Organisation]) -> dict[ContractKey, 
     by_key: dict[ContractKey, list[Existing]] = {}
     # One row per contract and asset, with the processor agreement joined in; in no order (the
     # model's would join the suppliers to sort hundreds of thousands of rows by name).
-    rows = Contract.objects.filter(organisation__in=organisations).order_by().values_list(
-        "id",
-        "organisation_id",
-        "supplier_id",
-        "assets",
-        "start",
-        "end",
-        "incident_notice_hours",
-        "processor_agreement__id",
-        "processor_agreement__signed_on",
+    rows = (
+        Contract.objects.filter(organisation__in=organisations)
+        .order_by()
+        .values_list(
+            "id",
+            "organisation_id",
+            "supplier_id",
+            "assets",
+            "start",
+            "end",
+            "incident_notice_hours",
+            "processor_agreement__id",
+            "processor_agreement__signed_on",
+        )
     )
     for row in rows:
         contract_id, organisation_id, supplier_id, asset_id = row[:4]
