@@ -81,14 +81,15 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+def test_sqlite_runs_in_wal_mode_with_a_large_page_cache(tmp_path: Path) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
     database = tmp_path / "t.sqlite3"
     env = {"TILLIT_ENV": "development", "DATABASE_URL": f"sqlite:///{database}"}
     script = (
         "import django; django.setup(); from django.db import connection;"
-        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]);"
+        "c.execute('PRAGMA cache_size'); print(c.fetchone()[0])"
     )
     clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
@@ -100,4 +101,4 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "wal"
+    assert result.stdout.split() == ["wal", "-131072"]
