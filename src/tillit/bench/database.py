@@ -17,15 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.conf import settings
 from django.db import connection, connections
 
 SQLITE = "django.db.backends.sqlite3"
-# As settings.py configures SQLite for Tillit itself.
-SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-}
 
 
 def bench_settings(url: str | None, var_dir: Path) -> dict[str, Any]:
@@ -42,7 +37,7 @@ def bench_settings(url: str | None, var_dir: Path) -> dict[str, Any]:
         else:
             name = f"{database['NAME']}_bench"
     if database["ENGINE"] == SQLITE:
-        database["OPTIONS"] = dict(SQLITE_OPTIONS)
+        database["OPTIONS"] = dict(settings.SQLITE_OPTIONS)
     database["TEST"] = {"NAME": name}
     return database
 
