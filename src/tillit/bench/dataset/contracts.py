@@ -26,6 +26,7 @@ from tillit.bench.dataset.plan import (
     zipf_weights,
 )
 from tillit.classification.models import Asset, Classification, ProtectedIdentities
+from tillit.imports.kinds.contracts import ContractImporter
 from tillit.organisations.models import OrganisationKind
 from tillit.suppliers.models import (
     Certificate,
@@ -272,17 +273,8 @@ def import_rows(ds: Dataset, count: int) -> list[list[str]]:
     orgs = ds.organisations
     cum = list(accumulate(org.weight for org in orgs))
     suppliers = ds.tiers[0][1:] + ds.tiers[1]
-    header = [
-        "organisation_orgnr",
-        "supplier_orgnr",
-        "system_name",
-        "start",
-        "end",
-        "dpa_signed",
-        "data_locations",
-        "incident_notice_hours",
-    ]
-    rows = [header]
+    # The values below are in the order of the importer's columns.
+    rows = [list(ContractImporter.columns)]
     taken = set(ds.served)
     while len(rows) <= count:
         org = rng.choices(orgs, cum_weights=cum)[0]
