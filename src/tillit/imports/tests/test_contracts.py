@@ -11,7 +11,7 @@ from tillit.imports.tests.conftest import World
 from tillit.imports.tests.files import CONTRACT_COLUMNS, counts, csv_bytes, run, where
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Contract, DataLocation, ProcessorAgreement, SupplierRelation
-from tillit.testing import make_asset
+from tillit.testing import make_asset, make_contract
 
 
 def _file(world: World, *rows: list[str]) -> bytes:
@@ -83,6 +83,34 @@ def test_a_changed_row_updates_the_contract_and_keeps_the_checklist(world: World
     assert agreement.covers_a
     assert sorted(contract.locations.values_list("country", flat=True)) == ["SE", "US"]
     assert DataLocation.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_contract_serving_several_systems_is_found_by_any_of_them(world: World) -> None:
+    org_a = world.personas.org_a
+    payroll = make_asset(org_a, "Lönesystem", confidentiality=2)
+    run("contracts", _file(world, _row(world)), organisation=org_a)
+    Contract.objects.get().assets.add(payroll)
+
+    result = run(
+        "contracts",
+        _file(world, _row(world, system_name="Lönesystem", end="2029-01-31")),
+        organisation=org_a,
+    )
+
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    assert Contract.objects.get().end == dt.date(2029, 1, 31)
+
+
+def test_a_row_matching_two_contracts_is_refused_and_nothing_changes(world: World) -> None:
+    org_a = world.personas.org_a
+    for service in ("Lön", "Lön, tillägg"):
+        make_contract(org_a, world.supplier, [world.system], service=service)
+    before = counts()
+
+    result = run("contracts", _file(world, _row(world)), organisation=org_a)
+
+    assert where(result) == [(2, "system_name", "ambiguous_contract")]
+    assert counts() == before
 
 
 def test_a_third_country_is_accepted_without_a_transfer_mechanism(world: World) -> None:
