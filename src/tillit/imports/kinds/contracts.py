@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tillit.classification.models import Asset
 from tillit.imports import bulk
-from tillit.imports.kinds.base import Action, Importer, Record, Row, chunked
+from tillit.imports.kinds.base import (
+    Action,
+    Importer,
+    Record,
+    Row,
+    chunked,
+    orgnr_or_none,
+    supplier_key,
+)
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import (
     Contract,
@@ -88,19 +96,27 @@ class ContractImporter(Importer[ContractRecord]):
     def load(self, rows: list[Row]) -> None:
         self.load_organisations(rows, "organisation_orgnr")
         self.load_suppliers(rows, ("supplier_orgnr",))
-        organisations = list(self._organisations.values())
-        self._assets = {
-            (organisation_id, name): asset_id
-            for asset_id, organisation_id, name in Asset.objects.filter(
-                organisation__in=organisations
-            ).values_list("id", "organisation_id", "name")
+        named = list(self._named(rows))
+        self._assets = _assets({(organisation, name) for organisation, _, name in named})
+        pairs = {(organisation, supplier) for organisation, supplier, _ in named if supplier}
+        self._relations = _relations(pairs)
+        keys = {
+            (organisation, supplier, asset)
+            for organisation, supplier, name in named
+            if supplier and (asset := self._assets.get((organisation, name)))
         }
-        self._relations = set(
-            SupplierRelation.objects.filter(organisation__in=organisations).values_list(
-                "organisation_id", "supplier_id"
-            )
-        )
-        self._contracts = _existing_contracts(organisations)
+        self._contracts = _existing_contracts(keys)
+
+    def _named(self, rows: list[Row]) -> Iterator[tuple[UUID, UUID | None, str]]:
+        """Each row's organisation, supplier and system name, where it names a known
+        organisation (other rows have problems that validate() reports)."""
+        for row in rows:
+            organisation = self._organisations.get(orgnr_or_none(row["organisation_orgnr"]) or "")
+            if organisation is None:
+                continue
+            key = supplier_key(row["supplier_orgnr"])
+            supplier = self._suppliers.get(key) if isinstance(key, tuple) else None
+            yield organisation.pk, supplier.pk if supplier else None, row["system_name"]
 
     def validate(self, row: Row) -> ContractRecord | None:
         organisation = self.organisation_of(row, "organisation_orgnr")
@@ -171,38 +187,106 @@ class ContractImporter(Importer[ContractRecord]):
         return writer.write()
 
 
-def _existing_contracts(organisations: list[Organisation]) -> dict[ContractKey, list[Existing]]:
-    """The organisations' contracts by (organisation, supplier, asset), in two queries."""
+def _existing_contracts(keys: set[ContractKey]) -> dict[ContractKey, list[Existing]]:
+    """The contracts with these keys, by (organisation, supplier, asset)."""
     contracts: dict[UUID, Existing] = {}
     by_key: dict[ContractKey, list[Existing]] = {}
-    # One row per contract and asset, with the processor agreement joined in; in no order (the
-    # model's would join the suppliers to sort hundreds of thousands of rows by name).
-    rows = (
-        Contract.objects.filter(organisation__in=organisations)
-        .order_by()
-        .values_list(
-            "id",
-            "organisation_id",
-            "supplier_id",
-            "assets",
-            "start",
-            "end",
-            "incident_notice_hours",
-            "processor_agreement__id",
-            "processor_agreement__signed_on",
+    for chunk in chunked(_matching_contracts(keys)):
+        # One row per contract and asset, with the processor agreement joined in; in no order
+        # (the model's would join the suppliers to sort them by name).
+        rows = (
+            Contract.objects.filter(pk__in=chunk)
+            .order_by()
+            .values_list(
+                "id",
+                "organisation_id",
+                "supplier_id",
+                "assets",
+                "start",
+                "end",
+                "incident_notice_hours",
+                "processor_agreement__id",
+                "processor_agreement__signed_on",
+            )
         )
-    )
-    for row in rows:
-        contract_id, organisation_id, supplier_id, asset_id = row[:4]
-        existing = contracts.get(contract_id)
-        if existing is None:
-            existing = contracts[contract_id] = _existing(row)
-        if asset_id is not None:
-            by_key.setdefault((organisation_id, supplier_id, asset_id), []).append(existing)
-    locations = DataLocation.objects.filter(contract__organisation__in=organisations).order_by()
-    for contract_id, location_id, country in locations.values_list("contract_id", "id", "country"):
-        contracts[contract_id].locations[country] = location_id
+        for row in rows:
+            contract_id, organisation_id, supplier_id, asset_id = row[:4]
+            existing = contracts.get(contract_id)
+            if existing is None:
+                existing = contracts[contract_id] = _existing(row)
+            if asset_id is not None:
+                by_key.setdefault((organisation_id, supplier_id, asset_id), []).append(existing)
+        locations = DataLocation.objects.filter(contract__in=chunk).order_by()
+        for contract_id, location_id, country in locations.values_list(
+            "contract_id", "id", "country"
+        ):
+            contracts[contract_id].locations[country] = location_id
     return by_key
+
+
+def _matching_contracts(keys: set[ContractKey]) -> set[UUID]:
+    """The ids of the contracts with these keys."""
+    contract, through = _table(Contract), _table(Through)
+    contract_id = _quote("contract_id")
+    # Only names from the models are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT DISTINCT t.{contract_id} FROM (VALUES {{keys}}) AS k"  # noqa: S608
+        f" JOIN {through} t ON t.{_quote('asset_id')} = k.column3"
+        f" JOIN {contract} c ON c.{_quote('id')} = t.{contract_id}"
+        f" AND c.{_quote('organisation_id')} = k.column1 AND c.{_quote('supplier_id')} = k.column2"
+    )
+    fields = _fields((Contract, "organisation"), (Contract, "supplier"), (Through, "asset"))
+    return {_uuid(found) for (found,) in bulk.select(sql, keys, fields)}
+
+
+def _assets(keys: set[tuple[UUID, str]]) -> dict[tuple[UUID, str], UUID]:
+    """The ids of the assets with these names, by (organisation, name)."""
+    organisation_id, name = _quote("organisation_id"), _quote("name")
+    sql = (
+        f"SELECT a.{_quote('id')}, a.{organisation_id}, a.{name}"  # noqa: S608
+        f" FROM (VALUES {{keys}}) AS k JOIN {_table(Asset)} a"
+        f" ON a.{organisation_id} = k.column1 AND a.{name} = k.column2"
+    )
+    fields = _fields((Asset, "organisation"), (Asset, "name"))
+    return {
+        (_uuid(organisation), name): _uuid(asset)
+        for asset, organisation, name in bulk.select(sql, keys, fields)
+    }
+
+
+def _relations(keys: set[tuple[UUID, UUID]]) -> set[tuple[UUID, UUID]]:
+    """Those of these (organisation, supplier) pairs that are related already."""
+    organisation_id, supplier_id = _quote("organisation_id"), _quote("supplier_id")
+    sql = (
+        f"SELECT r.{organisation_id}, r.{supplier_id}"  # noqa: S608
+        f" FROM (VALUES {{keys}}) AS k JOIN {_table(SupplierRelation)} r"
+        f" ON r.{organisation_id} = k.column1 AND r.{supplier_id} = k.column2"
+    )
+    fields = _fields((SupplierRelation, "organisation"), (SupplierRelation, "supplier"))
+    return {
+        (_uuid(organisation), _uuid(supplier))
+        for organisation, supplier in bulk.select(sql, keys, fields)
+    }
+
+
+# Matching a file's keys in the database reads only the rows that match, where the ORM would
+# read every asset, relation and contract of the organisations the file names (hundreds of
+# thousands in a national import) and convert each of their ids.
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model: type[models.Model]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _fields(*names: tuple[type[models.Model], str]) -> list[models.Field[Any, Any]]:
+    return [cast(models.Field[Any, Any], model._meta.get_field(name)) for model, name in names]
+
+
+def _uuid(value: UUID | str) -> UUID:
+    """An id as the database gives it: a UUID on PostgreSQL, 32 hex digits on SQLite."""
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 def _existing(row: tuple[Any, ...]) -> Existing:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from pytest_django import DjangoAssertNumQueries
 
 from tillit.classification.models import Classification
 from tillit.imports import bulk
@@ -106,3 +107,35 @@ def test_updates_set_only_the_fields_named(world: World) -> None:
 
     contract.refresh_from_db()
     assert (contract.service, contract.notice_period_days) == ("Lön och personal", 90)
+
+
+def test_select_finds_the_rows_of_the_keys_in_chunks_within_sqlites_limit(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    org_a, org_b = world.personas.org_a, world.personas.org_b
+    services = [f"Tjänst {number}" for number in range(600)]
+    bulk.insert(
+        Contract,
+        [
+            {"organisation_id": org_a.pk, "supplier_id": world.supplier.pk, "service": service}
+            for service in services
+        ],
+    )
+    # 600 keys of organisation A's contracts, and 400 keys that match none: the same services
+    # at organisation B, and services A does not have.
+    keys = [(org_a.pk, service) for service in services]
+    keys += [(org_b.pk, service) for service in services[:200]]
+    keys += [(org_a.pk, f"Annan {number}") for number in range(200)]
+    sql = (
+        "SELECT c.service FROM (VALUES {keys}) AS k JOIN suppliers_contract c"
+        " ON c.organisation_id = k.column1 AND c.service = k.column2"
+    )
+    fields = [Contract._meta.get_field("organisation"), Contract._meta.get_field("service")]
+
+    # 999 parameters a query at most: 499 pairs, so 1,000 keys take three queries.
+    with django_assert_num_queries(3):
+        found = bulk.select(sql, keys, fields)  # type: ignore[arg-type]
+
+    assert sorted(service for (service,) in found) == sorted(services)
+    with django_assert_num_queries(0):
+        assert bulk.select(sql, [], fields) == []  # type: ignore[arg-type]

@@ -113,6 +113,36 @@ def test_a_row_matching_two_contracts_is_refused_and_nothing_changes(world: Worl
     assert counts() == before
 
 
+def test_only_the_contract_of_the_same_supplier_and_system_is_matched(world: World) -> None:
+    org_a, org_b = world.personas.org_a, world.personas.org_b
+    payroll = make_asset(org_a, "Lönesystem", confidentiality=2)
+    others = [
+        make_contract(org_a, world.hosting, [world.system], service="Drift"),
+        make_contract(org_a, world.supplier, [payroll], service="Lön"),
+        make_contract(org_b, world.supplier, [make_asset(org_b, "Personalsystem")]),
+    ]
+    before = {contract.pk: contract.end for contract in others}
+
+    result = run("contracts", _file(world, _row(world)), organisation=org_a)
+
+    assert (result.created, result.updated) == (1, 0)
+    new = Contract.objects.exclude(pk__in=before).get()
+    assert (new.organisation, new.supplier, list(new.assets.all())) == (
+        org_a,
+        world.supplier,
+        [world.system],
+    )
+    assert dict(Contract.objects.filter(pk__in=before).values_list("pk", "end")) == before
+
+
+def test_a_row_naming_an_unknown_supplier_is_not_also_told_its_system_is_unknown(
+    world: World,
+) -> None:
+    row = _row(world, supplier_orgnr="559000-0005")
+    result = run("contracts", _file(world, row), organisation=world.personas.org_a)
+    assert where(result) == [(2, "supplier_orgnr", "unknown_supplier")]
+
+
 def test_a_third_country_is_accepted_without_a_transfer_mechanism(world: World) -> None:
     row = _row(world, data_locations="US")
     result = run("contracts", _file(world, row), organisation=world.personas.org_a)
