@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -77,6 +77,27 @@ def update(model: type[models.Model], rows: Iterable[dict[str, Any]], fields: li
     _execute(database, sql, params)
 
 
+def matching(
+    model: type[models.Model],
+    by: Sequence[str],
+    keys: Collection[tuple[Any, ...]],
+    columns: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """The columns of the model's rows whose fields named by equal one of the keys."""
+    database = connections[DEFAULT_DB_ALIAS]
+    quote = database.ops.quote_name
+    key_fields = [field_of(model, name) for name in by]
+    selected = ", ".join(f"x.{quote(field_of(model, name).column)}" for name in columns)
+    condition = " AND ".join(
+        f"x.{quote(field.column)} = k.column{number}"
+        for number, field in enumerate(key_fields, start=1)
+    )
+    table = quote(model._meta.db_table)
+    # Only names from the model are formatted in; every value is a parameter.
+    sql = f"SELECT {selected} FROM (VALUES {{keys}}) AS k JOIN {table} x ON {condition}"  # noqa: S608
+    return select(sql, keys, key_fields)
+
+
 def select(
     sql: str, keys: Collection[tuple[Any, ...]], fields: Sequence[models.Field[Any, Any]]
 ) -> list[tuple[Any, ...]]:
@@ -105,6 +126,10 @@ def select(
             cursor.execute(sql.replace("{keys}", ", ".join([placeholder] * len(chunk))), params)
             found += cursor.fetchall()
     return found
+
+
+def field_of(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    return cast(models.Field[Any, Any], model._meta.get_field(name))
 
 
 def _execute(database: BaseDatabaseWrapper, sql: str, params: list[list[Any]]) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.db import connection, models
@@ -224,64 +224,37 @@ def _existing_contracts(keys: set[ContractKey]) -> dict[ContractKey, list[Existi
     return by_key
 
 
+# The file's keys are matched in the database (bulk.select), which reads only the rows that
+# match, where the ORM would read every asset, relation and contract of the organisations the
+# file names (hundreds of thousands in a national import) and convert each of their ids.
 def _matching_contracts(keys: set[ContractKey]) -> set[UUID]:
     """The ids of the contracts with these keys."""
-    contract, through = _table(Contract), _table(Through)
-    contract_id = _quote("contract_id")
+    quote = connection.ops.quote_name
+    contract, through = quote(Contract._meta.db_table), quote(Through._meta.db_table)
+    contract_id = quote("contract_id")
     # Only names from the models are formatted in; every value is a parameter.
     sql = (
         f"SELECT DISTINCT t.{contract_id} FROM (VALUES {{keys}}) AS k"  # noqa: S608
-        f" JOIN {through} t ON t.{_quote('asset_id')} = k.column3"
-        f" JOIN {contract} c ON c.{_quote('id')} = t.{contract_id}"
-        f" AND c.{_quote('organisation_id')} = k.column1 AND c.{_quote('supplier_id')} = k.column2"
+        f" JOIN {through} t ON t.{quote('asset_id')} = k.column3"
+        f" JOIN {contract} c ON c.{quote('id')} = t.{contract_id}"
+        f" AND c.{quote('organisation_id')} = k.column1 AND c.{quote('supplier_id')} = k.column2"
     )
-    fields = _fields((Contract, "organisation"), (Contract, "supplier"), (Through, "asset"))
+    fields = [bulk.field_of(Contract, "organisation"), bulk.field_of(Contract, "supplier")]
+    fields.append(bulk.field_of(Through, "asset"))
     return {_uuid(found) for (found,) in bulk.select(sql, keys, fields)}
 
 
 def _assets(keys: set[tuple[UUID, str]]) -> dict[tuple[UUID, str], UUID]:
     """The ids of the assets with these names, by (organisation, name)."""
-    organisation_id, name = _quote("organisation_id"), _quote("name")
-    sql = (
-        f"SELECT a.{_quote('id')}, a.{organisation_id}, a.{name}"  # noqa: S608
-        f" FROM (VALUES {{keys}}) AS k JOIN {_table(Asset)} a"
-        f" ON a.{organisation_id} = k.column1 AND a.{name} = k.column2"
-    )
-    fields = _fields((Asset, "organisation"), (Asset, "name"))
-    return {
-        (_uuid(organisation), name): _uuid(asset)
-        for asset, organisation, name in bulk.select(sql, keys, fields)
-    }
+    found = bulk.matching(Asset, ("organisation", "name"), keys, ("id", "organisation", "name"))
+    return {(_uuid(organisation), name): _uuid(asset) for asset, organisation, name in found}
 
 
 def _relations(keys: set[tuple[UUID, UUID]]) -> set[tuple[UUID, UUID]]:
     """Those of these (organisation, supplier) pairs that are related already."""
-    organisation_id, supplier_id = _quote("organisation_id"), _quote("supplier_id")
-    sql = (
-        f"SELECT r.{organisation_id}, r.{supplier_id}"  # noqa: S608
-        f" FROM (VALUES {{keys}}) AS k JOIN {_table(SupplierRelation)} r"
-        f" ON r.{organisation_id} = k.column1 AND r.{supplier_id} = k.column2"
-    )
-    fields = _fields((SupplierRelation, "organisation"), (SupplierRelation, "supplier"))
-    return {
-        (_uuid(organisation), _uuid(supplier))
-        for organisation, supplier in bulk.select(sql, keys, fields)
-    }
-
-
-# Matching a file's keys in the database reads only the rows that match, where the ORM would
-# read every asset, relation and contract of the organisations the file names (hundreds of
-# thousands in a national import) and convert each of their ids.
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _table(model: type[models.Model]) -> str:
-    return _quote(model._meta.db_table)
-
-
-def _fields(*names: tuple[type[models.Model], str]) -> list[models.Field[Any, Any]]:
-    return [cast(models.Field[Any, Any], model._meta.get_field(name)) for model, name in names]
+    by = ("organisation", "supplier")
+    found = bulk.matching(SupplierRelation, by, keys, by)
+    return {(_uuid(organisation), _uuid(supplier)) for organisation, supplier in found}
 
 
 def _uuid(value: UUID | str) -> UUID:
