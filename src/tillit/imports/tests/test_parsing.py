@@ -236,6 +236,57 @@ def test_inline_strings_in_every_form_and_cells_and_rows_left_out() -> None:
     assert table.rows == [(3, ["Exempel", "", ""]), (4, ["Ett", "", "två"])]
 
 
+def _with_shared_strings(rows_xml: bytes, *strings: str) -> bytes:
+    """A workbook whose sheet holds these rows, with these strings in its table of shared
+    strings (where Excel keeps text; openpyxl writes it inline, so the table is added)."""
+    items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in strings)
+    table = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{items}</sst>"
+    ).encode()
+    content = _with_sheet(rows_xml)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        types = archive.read("[Content_Types].xml")
+    kind = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    override = b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + kind + b'"/></Types>'
+    changes = {
+        "xl/sharedStrings.xml": table,
+        "[Content_Types].xml": types.replace(b"</Types>", override),
+    }
+    return rewrite_zip(content, changes)
+
+
+def test_shared_strings_as_excel_writes_text_and_rows_and_cells_without_positions() -> None:
+    content = _with_shared_strings(
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        # No positions: the row after 1 and the cells from A.
+        b'<row><c t="s"><v>2</v></c><c t="s"><v>3</v></c></row>'
+        b'<row r="3.0"><c r="B3" t="s"><v>2</v></c><c r="C3" t="s"><v></v></c></row>',
+        "Name",
+        "Note",
+        "Lön",
+        " med mellanslag ",
+    )
+    table = read_table(content, "f.xlsx")
+    assert table.headers == ["name", "note"]
+    assert table.rows == [(2, ["Lön", "med mellanslag"]), (3, ["", "Lön", ""])]
+
+
+@pytest.mark.parametrize("index", [b"7", b"x"])
+def test_a_shared_string_that_is_not_in_the_table_is_refused(index: bytes) -> None:
+    content = _with_shared_strings(
+        b'<row r="1"><c r="A1" t="s"><v>' + index + b"</v></c></row>", "a"
+    )
+    assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
+@pytest.mark.parametrize("number", [b"1.5", b"ett"])
+def test_a_row_numbered_with_other_than_a_whole_number_is_refused(number: bytes) -> None:
+    content = _with_sheet(b'<row r="' + number + b'"><c t="inlineStr"><is><t>a</t></is></c></row>')
+    assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
 def test_an_inline_string_formula_is_refused_as_a_formula() -> None:
     content = _with_sheet(
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
