@@ -82,7 +82,9 @@ class Question(models.Model):
     supplier's answer and the reviewer's verdict on it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="questions")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="questions", db_index=False
+    )
     position = models.PositiveIntegerField()
     # The catalogue requirement's key; empty for a question added by hand.
     requirement_key = models.CharField(max_length=50, blank=True)
@@ -196,7 +198,9 @@ class Finding(models.Model):
     """A deviation (avvikelse) found in an assessment, with the action the supplier must take."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, null=True, blank=True, related_name="findings"

@@ -16,7 +16,7 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"))
     actor_id = models.BigIntegerField(null=True)
     actor_label = models.CharField(_("who"), max_length=254)
-    organisation_id = models.UUIDField(null=True, db_index=True)
+    organisation_id = models.UUIDField(null=True, db_index=False)
     action = models.CharField(_("action"), max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)

@@ -27,7 +27,7 @@ class CatalogueSource(models.TextChoices):
 
 class Catalogue(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    key = models.SlugField(max_length=100)
+    key = models.SlugField(max_length=100, db_index=False)
     version = models.CharField(max_length=50)
     title = models.JSONField()
     description = models.JSONField(default=dict)
@@ -46,7 +46,9 @@ class Catalogue(models.Model):
 
 
 class Area(models.Model):
-    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="areas")
+    catalogue = models.ForeignKey(
+        Catalogue, on_delete=models.CASCADE, related_name="areas", db_index=False
+    )
     key = models.CharField(max_length=100)
     title = models.JSONField()
     position = models.PositiveIntegerField()
@@ -63,7 +65,9 @@ class Area(models.Model):
 
 class Requirement(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="requirements")
+    catalogue = models.ForeignKey(
+        Catalogue, on_delete=models.CASCADE, related_name="requirements", db_index=False
+    )
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="requirements")
     key = models.CharField(max_length=50)
     position = models.PositiveIntegerField()
@@ -110,7 +114,7 @@ class Requirement(models.Model):
 
 class Reference(models.Model):
     requirement = models.ForeignKey(
-        Requirement, on_delete=models.CASCADE, related_name="references"
+        Requirement, on_delete=models.CASCADE, related_name="references", db_index=False
     )
     scheme = models.CharField(max_length=30)
     value = models.CharField(max_length=50)

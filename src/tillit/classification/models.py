@@ -41,7 +41,9 @@ class ProtectedIdentities(models.TextChoices):
 
 class Asset(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="assets")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="assets", db_index=False
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
@@ -79,7 +81,9 @@ class Classification(models.Model):
     """One version of an asset's classification. Never edited: a change is a new version."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="classifications")
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="classifications", db_index=False
+    )
     version = models.PositiveIntegerField()
     confidentiality = _level_field(_("confidentiality"))
     integrity = _level_field(_("integrity"))

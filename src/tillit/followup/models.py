@@ -93,7 +93,9 @@ class PlanItem(models.Model):
     plan.follow_up_plan() (unsaved) and stored by store.py, which keeps the rows in step with
     the data. Its status is read against today, so it needs no rewriting as days pass."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=100)  # stable identity: "<kind>:<object id>"
     kind = models.CharField(max_length=30, choices=Kind.choices)
     due = models.DateField()

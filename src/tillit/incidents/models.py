@@ -84,7 +84,9 @@ class Case(models.Model):
     """One organisation's handling of an incident. Private to that organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="cases")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="cases", db_index=False
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
     # How the incident reaches the organisation: supplier names from its own supplier down,
     # and that supplier of its own (the one to reassess).
@@ -115,7 +117,7 @@ class Case(models.Model):
 class ClockStep(models.Model):
     """One deadline of one regime in a case (rules in data/clocks.yaml)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps", db_index=False)
     regime = models.CharField(max_length=40)
     step = models.CharField(max_length=40)
     position = models.PositiveSmallIntegerField()

@@ -68,7 +68,7 @@ class Adjustment(models.Model):
     that the annex prints."""
 
     procurement = models.ForeignKey(
-        Procurement, on_delete=models.CASCADE, related_name="adjustments"
+        Procurement, on_delete=models.CASCADE, related_name="adjustments", db_index=False
     )
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=AdjustmentAction.choices)
@@ -95,7 +95,9 @@ class Adjustment(models.Model):
 
 class Tender(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="tenders")
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.CASCADE, related_name="tenders", db_index=False
+    )
     tenderer = models.CharField(_("tenderer"), max_length=200)
     orgnr = models.CharField(_("organisation number"), max_length=11, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -113,7 +115,9 @@ class Tender(models.Model):
 
 
 class TenderAnswer(models.Model):
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="answers")
+    tender = models.ForeignKey(
+        Tender, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="+")
     fulfilled = models.BooleanField(_("fulfilled"))
     comment = models.TextField(_("comment"), blank=True)

@@ -14,7 +14,7 @@ from tillit.organisations.models import Organisation
 
 class Snapshot(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="snapshots"
+        Organisation, on_delete=models.CASCADE, related_name="snapshots", db_index=False
     )
     month = models.DateField()  # the first day of the month
     figures = models.JSONField()

@@ -74,7 +74,9 @@ class RiskStatus(models.TextChoices):
 
 class Risk(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="risks")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="risks", db_index=False
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # What the risk concerns; each of the same organisation (the supplier: one it has a

@@ -63,7 +63,7 @@ class SupplierRelation(models.Model):
     """An organisation's own relationship to a supplier, and its private notes."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="supplier_relations"
+        Organisation, on_delete=models.CASCADE, related_name="supplier_relations", db_index=False
     )
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="relations")
     notes = models.TextField(_("notes"), blank=True)
@@ -83,7 +83,7 @@ class SupplierRelation(models.Model):
 class Contract(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contracts"
+        Organisation, on_delete=models.CASCADE, related_name="contracts", db_index=False
     )
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
     assets = models.ManyToManyField(Asset, related_name="contracts", verbose_name=_("assets"))
@@ -176,7 +176,9 @@ class TransferMechanism(models.TextChoices):
 
 
 class DataLocation(models.Model):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="locations")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="locations", db_index=False
+    )
     country = models.CharField(_("country"), max_length=2)
     storage = models.BooleanField(_("stored"), default=True)
     processing = models.BooleanField(_("processed"), default=True)
@@ -200,7 +202,9 @@ class DataLocation(models.Model):
 class SubProcessor(models.Model):
     """supplier uses subprocessor for a service in a country (instance-wide fact)."""
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="subprocessors")
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="subprocessors", db_index=False
+    )
     subprocessor = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="used_by")
     service = models.CharField(_("service"), max_length=200)
     country = models.CharField(_("country"), max_length=2)
@@ -250,7 +254,9 @@ class Certificate(models.Model):
     """A certificate or assurance report of a supplier, as held by one organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(_("type"), max_length=10, choices=CertificateType.choices)
     issuer = models.CharField(_("issuer"), max_length=200)
