@@ -299,7 +299,8 @@ class _SheetParser(WorkSheetParser):
                     with suppress(IndexError):  # openpyxl's parse_cell then raises it
                         text = self.shared_strings[int(index)]
             elif (
-                child.tag == INLINE_STRING
+                kind == "inlineStr"
+                and child.tag == INLINE_STRING
                 and len(child) == 1
                 and not child.attrib
                 and child[0].tag == _TEXT_TAG

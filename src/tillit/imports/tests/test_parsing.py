@@ -262,7 +262,9 @@ def test_shared_strings_as_excel_writes_text_and_rows_and_cells_without_position
         b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
         # No positions: the row after 1 and the cells from A.
         b'<row><c t="s"><v>2</v></c><c t="s"><v>3</v></c></row>'
-        b'<row r="3.0"><c r="B3" t="s"><v>2</v></c><c r="C3" t="s"><v></v></c></row>',
+        b'<row r="3.0"><c r="B3" t="s"><v>2</v></c><c r="C3" t="s"><v></v></c></row>'
+        # A shared-string cell holding an inline string instead: empty, as openpyxl reads it.
+        b'<row r="4"><c r="A4" t="s"><is><t>x</t></is></c><c r="B4" t="s"><v>1</v></c></row>',
         "Name",
         "Note",
         "Lön",
@@ -270,7 +272,11 @@ def test_shared_strings_as_excel_writes_text_and_rows_and_cells_without_position
     )
     table = read_table(content, "f.xlsx")
     assert table.headers == ["name", "note"]
-    assert table.rows == [(2, ["Lön", "med mellanslag"]), (3, ["", "Lön", ""])]
+    assert table.rows == [
+        (2, ["Lön", "med mellanslag"]),
+        (3, ["", "Lön", ""]),
+        (4, ["", "Note"]),
+    ]
 
 
 @pytest.mark.parametrize("index", [b"7", b"x"])
