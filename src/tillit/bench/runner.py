@@ -19,6 +19,7 @@ from tillit.bench.dataset import Dataset, build
 from tillit.bench.operation import Operation, Outcome
 from tillit.bench.operations import operations
 from tillit.bench.scales import Scale
+from tillit.lib.collector import serve_requests
 
 Progress = Callable[[str], None]
 
@@ -156,23 +157,24 @@ def run_bench(
     for stage, seconds in dataset.seconds.items():
         progress(f"  {stage}: {seconds:.1f} s")
     result = Result(scale=scale, seed=seed, dataset=dataset)
+    thresholds = gc.get_threshold()
     try:
         result.load.append(os.getloadavg()[0])
         result.reference.append(reference_seconds())
         for operation in operations(dataset):
             runs = repeats or min(operation.repeats, scale.max_repeats)
             progress(f"timing {operation.key} ({runs} runs)")
-            # What the bench itself holds (its plan of the dataset, millions of objects at
-            # national scale, and the results of the operations timed so far) would otherwise
-            # be walked by every full pass of the cycle collector, inside whichever run
-            # triggers it: a web process holds nothing of the kind.
-            gc.collect()
-            gc.freeze()
+            # The collector as in a web process (tillit/wsgi.py). What the bench itself holds
+            # (its plan of the dataset, millions of objects at national scale, and the results
+            # of the operations timed so far) is frozen with what is loaded: a web process
+            # holds nothing of the kind.
+            serve_requests()
             result.measurements.append(measure(operation, runs, scale.warmup))
         result.load.append(os.getloadavg()[0])
         result.reference.append(reference_seconds())
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     for measurement in result.measurements:
         if measurement.operation.floor:
             measurement.floor_median = result.measurement(measurement.operation.floor).median

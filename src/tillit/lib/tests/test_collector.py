@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 import weasyprint
 
-from tillit.lib.collector import cycle_collector_paused
+from tillit.lib.collector import YOUNG_GENERATION, cycle_collector_paused, serve_requests
 from tillit.lib.pdf import html_to_pdf
 
 
@@ -44,3 +44,14 @@ def test_a_pdf_is_laid_out_with_the_collector_paused(monkeypatch: pytest.MonkeyP
     assert html_to_pdf("<p>Hej</p>").startswith(b"%PDF")
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_serving_requests_freezes_what_is_loaded_and_collects_the_young_less_often() -> None:
+    thresholds = gc.get_threshold()
+    try:
+        serve_requests()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (YOUNG_GENERATION, *thresholds[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
