@@ -22,7 +22,6 @@ import zipfile
 from collections.abc import Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import openpyxl
@@ -327,13 +326,9 @@ def _row_number(text: str) -> int:
     return int(number)
 
 
-@lru_cache(maxsize=1024)
-def _column_index(letters: str) -> int:
-    return column_index_from_string(letters)
-
-
 def _column_number(coordinate: str) -> int:
-    return _column_index(coordinate.rstrip("0123456789"))
+    # openpyxl remembers every column name it has converted.
+    return column_index_from_string(coordinate.rstrip("0123456789"))
 
 
 def _sheet_rows(parser: _SheetParser) -> Iterator[tuple[int, list[str | dict[str, Any] | None]]]:
