@@ -94,7 +94,7 @@ def matching(
     )
     table = quote(model._meta.db_table)
     # Only names from the model are formatted in; every value is a parameter.
-    sql = f"SELECT {selected} FROM (VALUES {{keys}}) AS k JOIN {table} x ON {condition}"  # noqa: S608
+    sql = f"SELECT {selected} FROM {{keys}} JOIN {table} x ON {condition}"  # noqa: S608
     return select(sql, keys, key_fields)
 
 
@@ -103,16 +103,20 @@ def select(
 ) -> list[tuple[Any, ...]]:
     """The rows sql selects for keys, as the database gives them (unconverted).
 
-    sql joins the keys as table k: its "{keys}" is replaced by a VALUES list, whose columns are
-    column1, column2, ... (the names both databases give them), each converted by the field at
-    its position. Matching a file's keys in the database reads only the rows that match, not
-    every row of the organisations the file names: a national import names hundreds of
-    thousands. The keys go in chunks, within SQLite's limit of 999 parameters a query.
+    sql joins the keys as table k: its "{keys}" is replaced by a table of them, "... AS k",
+    whose columns are column1, column2, ..., each converted by the field at its position.
+    Matching a file's keys in the database reads only the rows that match, not every row of
+    the organisations the file names: a national import names hundreds of thousands.
     """
     database = connections[DEFAULT_DB_ALIAS]
     converters = [_converter(field, database) for field in fields]
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     items = list(keys)
+    if not items:
+        return []
+    if database.vendor == "postgresql":
+        return _select_unnested(database, sql, items, fields, converters)
+    # SQLite: a VALUES list, in chunks within its limit of 999 parameters a query.
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = 999 // len(fields)
     found = []
     with database.cursor() as cursor:
@@ -123,9 +127,30 @@ def select(
                 for key in chunk
                 for convert, value in zip(converters, key, strict=True)
             ]
-            cursor.execute(sql.replace("{keys}", ", ".join([placeholder] * len(chunk))), params)
+            table = "(VALUES " + ", ".join([placeholder] * len(chunk)) + ") AS k"
+            cursor.execute(sql.replace("{keys}", table), params)
             found += cursor.fetchall()
     return found
+
+
+def _select_unnested(
+    database: BaseDatabaseWrapper,
+    sql: str,
+    items: list[tuple[Any, ...]],
+    fields: Sequence[models.Field[Any, Any]],
+    converters: list[Converter],
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: every key in one query, as one array per column. PostgreSQL hashes the
+    table it joins once, where each chunk of a VALUES list would scan it again (two hundred
+    scans of the supplier links in a national import: 3 s instead of 0.1 s)."""
+    arrays = ", ".join(f"%s::{field.db_type(database)}[]" for field in fields)
+    names = ", ".join(f"column{number}" for number in range(1, len(fields) + 1))
+    params = [
+        [convert(key[position]) for key in items] for position, convert in enumerate(converters)
+    ]
+    with database.cursor() as cursor:
+        cursor.execute(sql.replace("{keys}", f"unnest({arrays}) AS k({names})"), params)
+        return cursor.fetchall()
 
 
 def field_of(model: type[models.Model], name: str) -> models.Field[Any, Any]:

@@ -234,7 +234,7 @@ def _matching_contracts(keys: set[ContractKey]) -> set[UUID]:
     contract_id = quote("contract_id")
     # Only names from the models are formatted in; every value is a parameter.
     sql = (
-        f"SELECT DISTINCT t.{contract_id} FROM (VALUES {{keys}}) AS k"  # noqa: S608
+        f"SELECT DISTINCT t.{contract_id} FROM {{keys}}"  # noqa: S608
         f" JOIN {through} t ON t.{quote('asset_id')} = k.column3"
         f" JOIN {contract} c ON c.{quote('id')} = t.{contract_id}"
         f" AND c.{quote('organisation_id')} = k.column1 AND c.{quote('supplier_id')} = k.column2"
