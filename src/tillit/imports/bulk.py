@@ -150,7 +150,8 @@ def _select_unnested(
     ]
     with database.cursor() as cursor:
         cursor.execute(sql.replace("{keys}", f"unnest({arrays}) AS k({names})"), params)
-        return cursor.fetchall()
+        found: list[tuple[Any, ...]] = cursor.fetchall()
+    return found
 
 
 def field_of(model: type[models.Model], name: str) -> models.Field[Any, Any]:
