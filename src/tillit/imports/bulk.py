@@ -154,6 +154,11 @@ def _select_unnested(
     return found
 
 
+def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
+    """An id as the database gives it: a UUID on PostgreSQL, 32 hex digits on SQLite."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
 def field_of(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return cast(models.Field[Any, Any], model._meta.get_field(name))
 

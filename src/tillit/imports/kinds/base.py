@@ -332,6 +332,10 @@ class Importer(ABC, Generic[R]):
             for organisation in Organisation.objects.filter(orgnr__in=chunk)
         }
 
+    def known_organisation(self, row: Row, column: str) -> Organisation | None:
+        """The organisation the row names, if it is known; validate() reports it if not."""
+        return self._organisations.get(orgnr_or_none(row[column]) or "")
+
     def organisation_of(self, row: Row, column: str) -> Organisation | None:
         orgnr = row.orgnr(column)
         if orgnr is None:

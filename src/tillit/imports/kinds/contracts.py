@@ -22,7 +22,6 @@ from tillit.imports.kinds.base import (
     Record,
     Row,
     chunked,
-    orgnr_or_none,
     supplier_key,
 )
 from tillit.organisations.models import Organisation
@@ -111,7 +110,7 @@ class ContractImporter(Importer[ContractRecord]):
         """Each row's organisation, supplier and system name, where it names a known
         organisation (other rows have problems that validate() reports)."""
         for row in rows:
-            organisation = self._organisations.get(orgnr_or_none(row["organisation_orgnr"]) or "")
+            organisation = self.known_organisation(row, "organisation_orgnr")
             if organisation is None:
                 continue
             key = supplier_key(row["supplier_orgnr"])
@@ -241,25 +240,25 @@ def _matching_contracts(keys: set[ContractKey]) -> set[UUID]:
     )
     fields = [bulk.field_of(Contract, "organisation"), bulk.field_of(Contract, "supplier")]
     fields.append(bulk.field_of(Through, "asset"))
-    return {_uuid(found) for (found,) in bulk.select(sql, keys, fields)}
+    return {bulk.as_uuid(found) for (found,) in bulk.select(sql, keys, fields)}
 
 
 def _assets(keys: set[tuple[UUID, str]]) -> dict[tuple[UUID, str], UUID]:
     """The ids of the assets with these names, by (organisation, name)."""
     found = bulk.matching(Asset, ("organisation", "name"), keys, ("id", "organisation", "name"))
-    return {(_uuid(organisation), name): _uuid(asset) for asset, organisation, name in found}
+    return {
+        (bulk.as_uuid(organisation), name): bulk.as_uuid(asset)
+        for asset, organisation, name in found
+    }
 
 
 def _relations(keys: set[tuple[UUID, UUID]]) -> set[tuple[UUID, UUID]]:
     """Those of these (organisation, supplier) pairs that are related already."""
     by = ("organisation", "supplier")
     found = bulk.matching(SupplierRelation, by, keys, by)
-    return {(_uuid(organisation), _uuid(supplier)) for organisation, supplier in found}
-
-
-def _uuid(value: UUID | str) -> UUID:
-    """An id as the database gives it: a UUID on PostgreSQL, 32 hex digits on SQLite."""
-    return value if isinstance(value, UUID) else UUID(value)
+    return {
+        (bulk.as_uuid(organisation), bulk.as_uuid(supplier)) for organisation, supplier in found
+    }
 
 
 def _existing(row: tuple[Any, ...]) -> Existing:

@@ -19,7 +19,7 @@ from tillit.classification.models import Asset, Classification, ProtectedIdentit
 from tillit.classification.questions import floors
 from tillit.classification.services import REVIEW_INTERVAL_MONTHS, add_months
 from tillit.imports import bulk
-from tillit.imports.kinds.base import Action, Importer, Record, Row
+from tillit.imports.kinds.base import Action, Importer, Record, Row, chunked
 from tillit.organisations.models import Organisation
 
 # personal_data: (personal data, sensitive (GDPR Art. 9), criminal offences (Art. 10)).
@@ -71,21 +71,26 @@ class SystemImporter(Importer[SystemRecord]):
 
     def load(self, rows: list[Row]) -> None:
         self.load_organisations(rows, "organisation_orgnr")
-        organisations = list(self._organisations.values())
-        self._assets = {
-            (asset.organisation_id, asset.name): asset
-            for asset in Asset.objects.filter(organisation__in=organisations).select_related(
-                "current"
+        keys = set()
+        for row in rows:
+            organisation = self.known_organisation(row, "organisation_orgnr")
+            if organisation is not None:
+                keys.add((organisation.pk, row["name"]))
+        # Only the systems the file names are read, not every system of its organisations.
+        found = bulk.matching(Asset, ("organisation", "name"), keys, ("id",))
+        self._assets: dict[tuple[UUID, str], Asset] = {}
+        self._versions: dict[UUID, int] = {}
+        for chunk in chunked([bulk.as_uuid(asset_id) for (asset_id,) in found]):
+            for asset in Asset.objects.filter(pk__in=chunk).select_related("current"):
+                self._assets[asset.organisation_id, asset.name] = asset
+            latest = (
+                Classification.objects.filter(asset__in=chunk)
+                .order_by()
+                .values("asset_id")
+                .annotate(latest=Max("version"))
+                .values_list("asset_id", "latest")
             )
-        }
-        latest = (
-            Classification.objects.filter(asset__organisation__in=organisations)
-            .order_by()
-            .values("asset_id")
-            .annotate(latest=Max("version"))
-            .values_list("asset_id", "latest")
-        )
-        self._versions: dict[UUID, int] = dict(latest)
+            self._versions.update(latest)
 
     def validate(self, row: Row) -> SystemRecord | None:
         organisation = self.organisation_of(row, "organisation_orgnr")

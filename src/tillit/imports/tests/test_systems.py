@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from tillit.classification.models import Asset, Classification
 from tillit.conftest import Personas
+from tillit.imports.kinds.base import Row
+from tillit.imports.kinds.systems import SystemImporter
 from tillit.imports.tests.files import counts, csv_bytes, run, where
 from tillit.testing import make_asset
 
@@ -118,3 +120,30 @@ def test_bad_values_are_reported_and_nothing_is_written(personas: Personas) -> N
     ]
     assert counts() == before
     assert not Classification.objects.exists()
+
+
+def test_only_the_systems_the_file_names_are_read(personas: Personas) -> None:
+    org_a, org_b = personas.org_a, personas.org_b
+    hr = make_asset(org_a, "HR", confidentiality=2, traceability=1)
+    make_asset(org_a, "Diariet")
+    make_asset(org_b, "Ekonomi")
+    rows = [
+        [org_a.orgnr, "HR", 2, 2, 1, 1, "none", "no", 0],
+        [org_a.orgnr, "Ekonomi", 1, 1, 1, 1, "none", "no", 0],
+    ]
+    index = {name: position for position, name in enumerate(HEADER)}
+    importer = SystemImporter(organisation=None, acting_user=None)
+
+    importer.load(
+        [
+            Row(number, [str(cell) for cell in cells], index, [])
+            for number, cells in enumerate(rows, start=2)
+        ]
+    )
+
+    # Not Diariet, which the file does not name, nor Ekonomi at organisation B.
+    assert importer._assets == {(org_a.pk, "HR"): hr}
+    assert importer._versions == {hr.pk: 1}
+    result = run("systems", csv_bytes([HEADER, *rows]), organisation=None)
+    assert (result.created, result.updated) == (1, 1)
+    assert Asset.objects.filter(name="Ekonomi").count() == 2
