@@ -33,6 +33,7 @@ class Measurement:
     last: Any = None  # the last run's result, for tests
     median_queries: int | None = None  # the same operation for a median organisation
     floor_median: float | None = None  # the median of the operation's floor, if it has one
+    cpu: float | None = None  # reference_seconds() just before the operation was timed
 
     @property
     def median(self) -> float:
@@ -135,13 +136,14 @@ def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
 REFERENCE_ADDITIONS = 5_000_000
 
 
-def reference_seconds() -> float:
-    """Seconds this machine takes to add up five million numbers in Python."""
+def reference_seconds(additions: int = REFERENCE_ADDITIONS) -> float:
+    """Seconds this machine takes to add up five million numbers in Python, timed on as many
+    additions as given (before each operation a fifth: the whole loop would add seconds)."""
     started = time.perf_counter()
     total = 0
-    for number in range(REFERENCE_ADDITIONS):
+    for number in range(additions):
         total += number
-    return time.perf_counter() - started
+    return (time.perf_counter() - started) * REFERENCE_ADDITIONS / additions
 
 
 def run_bench(
@@ -169,7 +171,9 @@ def run_bench(
             # of the operations timed so far) is frozen with what is loaded: a web process
             # holds nothing of the kind.
             serve_requests()
+            cpu = reference_seconds(REFERENCE_ADDITIONS // 5)
             result.measurements.append(measure(operation, runs, scale.warmup))
+            result.measurements[-1].cpu = cpu
         result.load.append(os.getloadavg()[0])
         result.reference.append(reference_seconds())
     finally:

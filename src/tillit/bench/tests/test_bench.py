@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+from types import SimpleNamespace
 
 import pytest
 
@@ -105,7 +106,20 @@ def test_every_operation_runs_and_returns_the_right_result() -> None:
     assert len(result.reference) == 2
     assert all(seconds > 0 for seconds in result.reference)
     assert "5,000,000 additions in Python" in summary(result)
-    assert json.loads(json.dumps(as_json(result)))["operations"][0]["key"] == "supplier_list"
+    # The CPU's speed just before each operation, in the table and the JSON.
+    assert all(m.cpu is not None and m.cpu > 0 for m in result.measurements)
+    assert text.splitlines()[0].split()[-2:] == ["cpu", "notes"]
+    first = json.loads(json.dumps(as_json(result)))["operations"][0]
+    assert first["key"] == "supplier_list"
+    assert first["reference_seconds"] == round(result.measurements[0].cpu or 0, 3) > 0
+
+
+def test_the_reference_loop_timed_on_fewer_additions_is_scaled_to_five_million(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter([10.0, 10.04])
+    monkeypatch.setattr(runner, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+    assert runner.reference_seconds(1_000_000) == pytest.approx(0.2)
 
 
 def test_a_budget_with_a_floor_holds_only_near_the_floor() -> None:
