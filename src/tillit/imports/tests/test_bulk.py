@@ -139,3 +139,16 @@ def test_matching_finds_the_rows_of_the_keys(
     assert sorted(found) == sorted((service, supplier) for service in services)
     with django_assert_num_queries(0):
         assert bulk.matching(Contract, by, [], ("service",)) == []
+
+
+def test_a_key_longer_than_its_column_matches_nothing(world: World) -> None:
+    org_a = world.personas.org_a
+    stored = "S" * 200  # as long as a service may be
+    bulk.insert(
+        Contract,
+        [{"organisation_id": org_a.pk, "supplier_id": world.supplier.pk, "service": stored}],
+    )
+    by = ("organisation", "service")
+
+    assert bulk.matching(Contract, by, [(org_a.pk, stored + "T")], ("service",)) == []
+    assert bulk.matching(Contract, by, [(org_a.pk, stored)], ("service",)) == [(stored,)]

@@ -241,3 +241,10 @@ def test_an_import_takes_as_many_queries_for_many_rows_as_for_few(
         assert run("contracts", few).created == 2
     with django_assert_num_queries(len(queries)):
         assert run("contracts", many).created == 40
+
+
+def test_a_system_name_longer_than_any_system_has_is_reported_on_its_row(world: World) -> None:
+    # Matched against the systems before the row is checked: the database must not refuse it.
+    row = _row(world, system_name="S" * 250)
+    result = run("contracts", _file(world, row), organisation=world.personas.org_a)
+    assert where(result) == [(2, "system_name", "too_long"), (2, "system_name", "unknown_system")]

@@ -147,3 +147,10 @@ def test_only_the_systems_the_file_names_are_read(personas: Personas) -> None:
     result = run("systems", csv_bytes([HEADER, *rows]), organisation=None)
     assert (result.created, result.updated) == (1, 1)
     assert Asset.objects.filter(name="Ekonomi").count() == 2
+
+
+def test_a_name_longer_than_a_system_may_have_is_reported_on_its_row(personas: Personas) -> None:
+    # Matched against the systems before the row is checked: the database must not refuse it.
+    row = _row(personas, "S" * 250, 1, 1, 1, 1, "none", "no", 0)
+    result = run("systems", csv_bytes([HEADER, row]), organisation=personas.org_a)
+    assert where(result) == [(2, "name", "too_long")]
