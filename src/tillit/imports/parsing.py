@@ -125,6 +125,11 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _refused(not_utf8, "encoding", content.count(b"\n", 0, exc.start) + 1) from None
+    if "\x00" in text:  # PostgreSQL stores none in text (and XML, so XLSX, cannot hold one)
+        row = text.count("\n", 0, text.index("\x00")) + 1
+        raise _refused(
+            _("The row holds a NUL character (code 0), which cannot be imported."), "nul", row
+        )
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

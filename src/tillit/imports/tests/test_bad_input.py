@@ -80,6 +80,11 @@ def test_wrong_encoding(world: World) -> None:
     _check(world, content, [(3, None, "encoding")])
 
 
+def test_a_nul_character(world: World) -> None:
+    # On PostgreSQL it reached the database and failed there.
+    _check(world, _contracts(world, system_name="Löne\x00system"), [(3, None, "nul")])
+
+
 def test_missing_and_unknown_columns(world: World) -> None:
     columns = [c for c in CONTRACT_COLUMNS if c != "end"] + ["notes"]
     content = csv_bytes([columns, ["x"] * len(columns)])

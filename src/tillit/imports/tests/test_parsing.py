@@ -309,3 +309,9 @@ def test_a_sheet_without_row_1_has_no_header() -> None:
 def test_a_sheet_that_is_not_xml_is_refused() -> None:
     content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/worksheets/sheet1.xml": b"<worksheet><row"})
     assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
+def test_a_nul_character_is_refused_with_its_row() -> None:
+    # PostgreSQL stores no NUL in text: the file is refused, not half read.
+    content = b"orgnr,name\n556677-8899,Exempel\n556100-1008,Norr\x00drift\n"
+    assert _refused(content, "f.csv") == [(3, None, "nul")]
