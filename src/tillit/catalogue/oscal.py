@@ -33,6 +33,7 @@ from tillit.catalogue.schema import (
     CatalogueFileError,
     RequirementData,
     content_hash,
+    nul_problems,
 )
 from tillit.catalogue.selectors import requirements_of
 
@@ -62,6 +63,8 @@ def load_oscal_file(path: Path) -> CatalogueData:
 
 
 def parse_oscal(raw: Any, name: str) -> CatalogueData:
+    if nuls := nul_problems(raw, name):
+        raise CatalogueFileError(nuls)
     if not isinstance(raw, dict) or not isinstance(raw.get("catalog"), dict):
         raise CatalogueFileError([f"{name}: not an OSCAL catalog: no 'catalog' object"])
     catalog = raw["catalog"]

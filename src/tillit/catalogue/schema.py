@@ -83,6 +83,33 @@ def content_hash(raw: Any) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def nul_problems(raw: Any, name: str) -> list[str]:
+    """Where a parsed file holds a NUL character, which PostgreSQL cannot store in text.
+
+    JSON can hold one as \\u0000 and YAML as "\\0"; the rest of Tillit refuses it at the door.
+    """
+    return [f"{name}: {where}: holds a NUL character (code 0)" for where in _nul_paths(raw, "")]
+
+
+def _nul_paths(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            for found in _nul_paths(key, where)
+            + _nul_paths(item, f"{where}.{key}" if where else str(key))
+        ]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in _nul_paths(item, f"{where}[{index}]")
+        ]
+    return []
+
+
 def load_catalogue_file(path: Path) -> CatalogueData:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -92,7 +119,9 @@ def load_catalogue_file(path: Path) -> CatalogueData:
 
 
 def parse_catalogue(raw: Any, name: str) -> CatalogueData:
-    problems: list[str] = []
+    if problems := nul_problems(raw, name):
+        raise CatalogueFileError(problems)
+    problems = []
     if not isinstance(raw, dict) or not isinstance(raw.get("catalogue"), dict):
         raise CatalogueFileError([f"{name}: the file must have a 'catalogue' section"])
     head = raw["catalogue"]

@@ -122,6 +122,17 @@ def test_every_problem_is_reported_at_once() -> None:
     assert len(_broken(change)) == 2
 
 
+def test_every_nul_character_is_reported_with_where_it_is() -> None:
+    def change(raw: Any) -> None:
+        raw["requirements"][0]["motive"] = {"sv": "Text\x00", "en": "Text"}
+        raw["requirements"][0]["parameters"]["hours\x00"] = {"default": 24}
+
+    assert _broken(change) == [
+        "broken.yaml: requirements[0].motive.sv: holds a NUL character (code 0)",
+        "broken.yaml: requirements[0].parameters: holds a NUL character (code 0)",
+    ]
+
+
 def test_unreadable_yaml_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("catalogue: [unclosed")
