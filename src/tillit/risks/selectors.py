@@ -64,8 +64,8 @@ def risks_filtered(
         risks = risks.filter(treatment=treatment)
     if status in RiskStatus.values:
         risks = risks.filter(status=status)
-    if owner.isdigit():
-        risks = risks.filter(owner_id=int(owner))
+    if owner.isascii() and owner.isdigit():  # "²".isdigit() too, but not int("²")
+        risks = risks.filter(owner__pk=int(owner))  # not owner_id: out of range, no match
     return risks
 
 

@@ -233,12 +233,10 @@ def risk_accept(request: AuthenticatedHttpRequest, org: str, risk: UUID) -> Http
 
 def _mapping(settings: RiskSettings, form: RiskSettingsForm) -> list[tuple[int, int]]:
     """How each step of the current matrix would move to the size asked for, if it differs."""
-    new = form.data.get("matrix_size", "")
-    if not new.isdigit() or int(new) not in MATRICES or int(new) == settings.matrix_size:
+    new = {str(size): size for size in MATRICES}.get(form.data.get("matrix_size", ""))
+    if new is None or new == settings.matrix_size:
         return []
-    return [
-        (value, rescale(value, settings.matrix_size, int(new))) for value in settings.matrix.values
-    ]
+    return [(value, rescale(value, settings.matrix_size, new)) for value in settings.matrix.values]
 
 
 @login_required

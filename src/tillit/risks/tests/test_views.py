@@ -280,3 +280,19 @@ def test_the_settings_are_management_s(personas: Personas) -> None:
     assert response.status_code == 302
     assert RiskSettings.objects.get().matrix_size == 5
     assert Risk.objects.get().inherent_likelihood == 4  # 3 on 4 by 4 is 4 on 5 by 5
+
+
+def test_digits_that_are_no_number_are_refused_without_an_error(personas: Personas) -> None:
+    """str.isdigit() holds for "²", which int() refuses: such a value was a server error."""
+    make_risk(personas.org_a, personas.admin_a, title="Kritisk risk")
+    client = personas.client(personas.reader_a)
+    response = client.get(_url("risk-list"), {"owner": "²"})
+    assert response.status_code == 200
+    assert "Kritisk risk" in response.content.decode()  # filters nothing, as other nonsense
+    response = client.get(_url("risk-list"), {"owner": "99999999999999999999999"})
+    assert response.status_code == 200
+    assert "Kritisk risk" not in response.content.decode()  # nobody's
+    response = client.post(_url("risk-settings"), {"matrix_size": "⁵", "appetite": "5"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["matrix_size"]
+    assert not RiskSettings.objects.exists()
