@@ -104,7 +104,20 @@ def audit_record(
         "object_id": str(obj.pk),
         "changes": changes,
     }
-    return AuditEvent.objects.create(hash=row_hash(**fields), **fields)
+    event = AuditEvent.objects.create(hash=row_hash(**fields), **fields)
+    if organisation_id is not None and not action.startswith(REQUEST):
+        _refresh_plan_after_commit(organisation_id)
+    return event
+
+
+def _refresh_plan_after_commit(organisation_id: UUID) -> None:
+    """The organisation's follow-up plan is worked out from its data and kept until its next
+    change: the worker works it out again right after each change, so that the next reader
+    (the dashboard at a large organisation) seldom has to. A reader who comes first works it
+    out itself, as always; a failed enqueue only leaves the work to that reader."""
+    from tillit.followup.tasks import refresh_plan  # followup reads the audit trail
+
+    transaction.on_commit(lambda: refresh_plan.enqueue(str(organisation_id)), robust=True)
 
 
 def audited_update(

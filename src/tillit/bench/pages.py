@@ -80,8 +80,9 @@ def overview_pages(ds: Dataset, client: Client) -> list[Operation]:
 
 
 def _plan_refresh(ds: Dataset) -> Operation:
-    """What the first reader after a change of the organisation's data waits for (or the
-    daily pass does): the plan worked out again and compared with the stored rows."""
+    """The worker's work right after a change of the organisation's data (and the daily
+    pass's), which a reader who comes before it has done waits for: the plan worked out again
+    and compared with the stored rows."""
     organisation = Organisation.objects.get(pk=ds.largest.id)
     stored = PlanItem.objects.filter(organisation=organisation)
 

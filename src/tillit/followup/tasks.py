@@ -9,11 +9,12 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from tillit.followup import reminders
+from tillit.followup import reminders, store
 from tillit.followup.models import Run
 from tillit.incidents.models import Case
 from tillit.incidents.tasks import notify_case
 from tillit.lib import ratelimit
+from tillit.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +56,12 @@ def tick() -> None:
         reminders.retry(today)
     retry_case_mail()
     ratelimit.forget_expired()
+
+
+@task()
+def refresh_plan(organisation_id: str) -> None:
+    """Work the organisation's plan out again after a change (audit.services enqueues it);
+    nothing to do when a reader or an earlier task already has."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is not None:
+        store.refresh(organisation, timezone.localdate())

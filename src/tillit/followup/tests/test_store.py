@@ -4,6 +4,8 @@ data or on a new day, and then only what changed is written."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tillit.assessments.services import link_issue, link_revoke, portal_log
+from tillit.audit.selectors import latest_event_id
 from tillit.classification.models import Asset
 from tillit.conftest import Personas
 from tillit.followup.models import Kind, PlanItem, PlanState, overdue_by_kind
 from tillit.followup.plan import Responsibility, follow_up_plan
 from tillit.followup.store import plan_items, refresh
+from tillit.followup.tasks import refresh_plan
 from tillit.followup.tests.helpers import certificate
 from tillit.organisations.roles import Role
 from tillit.suppliers.services import contract_update
@@ -55,6 +59,48 @@ def test_an_audited_write_brings_the_plan_up_to_date(personas: Personas) -> None
     titles = [item.title for item in plan_items(personas.org_a, today)]
     assert len(titles) == 2
     assert "Andra AB" in titles[1]
+
+
+def test_the_worker_works_the_plan_out_again_right_after_a_change(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """So that the next reader seldom has to: the tasks run at once in the tests."""
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_contract(personas.org_a, assets=[make_asset(personas.org_a, integrity=2)])
+    state = PlanState.objects.get(organisation=personas.org_a)
+    assert (state.day, state.event_id) == (today, latest_event_id(personas.org_a))
+    stored = PlanItem.objects.filter(organisation=personas.org_a).order_by("key")
+    assert _keys(stored) == sorted(_keys(follow_up_plan(personas.org_a, today)))
+    assert len(stored) == 3  # reassessment, classification review, pentest
+    assert not PlanState.objects.filter(organisation=personas.org_b).exists()
+    link, _token = link_issue(
+        acting_user=personas.admin_a,
+        assessment=make_assessment(personas.org_b),
+        contact_name="Kim",
+        contact_email="kim@leverantor.test",
+    )
+    PlanState.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        portal_log(link, "questionnaire")  # a request, not a change: nothing to work out
+    assert callbacks == []
+
+
+def test_a_failed_enqueue_after_a_change_leaves_the_work_to_the_next_reader(
+    personas: Personas, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Unreachable:
+        def enqueue(self, *args: Any) -> None:
+            raise RuntimeError("the task queue is unreachable")
+
+    monkeypatch.setattr("tillit.followup.tasks.refresh_plan", Unreachable())
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = make_contract(personas.org_a, assets=[make_asset(personas.org_a, integrity=2)])
+    monkeypatch.undo()
+    assert not PlanState.objects.exists()
+    items = plan_items(personas.org_a, timezone.localdate())
+    assert f"reassessment:{contract.pk}" in _keys(items)
+    assert refresh_plan.call(str(uuid.uuid4())) is None  # an organisation since removed
 
 
 def test_a_current_plan_is_read_without_working_it_out(personas: Personas) -> None:
