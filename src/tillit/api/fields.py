@@ -15,6 +15,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from tillit.lib.dates import in_range, out_of_range
+
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _INTEGER = re.compile(r"-?[0-9]+")
 
@@ -63,11 +65,19 @@ class UUIDField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
+def _in_range(value: Any) -> Any:
+    if not in_range(value):
+        raise serializers.ValidationError(out_of_range(), code="date_range")
+    return value
+
+
 class DateField(serializers.DateField):
+    """YYYY-MM-DD, within tillit.lib.dates' range."""
+
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", data):
             self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(data)
+        return _in_range(super().to_internal_value(data))
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -76,7 +86,10 @@ class DateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value: Any) -> Any:
         if not isinstance(value, str):
             self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
-        return super().to_internal_value(value)
+        try:
+            return _in_range(super().to_internal_value(value))
+        except OverflowError:  # year 1 in Swedish time is year 0 in UTC: DRF does not catch it
+            raise serializers.ValidationError(out_of_range(), code="date_range") from None
 
 
 class QueryBooleanField(serializers.BooleanField):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tillit.assessments.models import Answer, Review, Severity
+from tillit.lib.dates import DateField
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Contract
 
@@ -26,9 +27,7 @@ class AssessmentForm(forms.Form):
         ),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    due_on = forms.DateField(
-        label=_("Answer by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = DateField(label=_("Answer by"), required=False)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +65,7 @@ class FindingForm(forms.Form):
     supplier_owner = forms.CharField(
         label=_("Responsible at the supplier"), max_length=200, required=False
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("Deadline"))
 
 
 # -- The portal -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.accounts.models import User
 from tillit.classification.models import Level, ProtectedIdentities
 from tillit.classification.questions import QUESTIONS
+from tillit.lib.dates import DateField
 from tillit.organisations.models import Organisation
 
 
@@ -53,11 +54,8 @@ class ClassificationForm(forms.Form):
     osl_reference = forms.CharField(
         label=_("OSL chapter and section"), max_length=100, required=False
     )
-    review_due = forms.DateField(
-        label=_("Review by"),
-        required=False,
-        help_text=_("Leave empty for 12 months from today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+    review_due = DateField(
+        label=_("Review by"), required=False, help_text=_("Leave empty for 12 months from today.")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

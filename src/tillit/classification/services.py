@@ -21,6 +21,7 @@ from tillit.organisations.models import Membership, Organisation
 
 ASSET_FIELDS = ["name", "description", "owner"]
 REVIEW_INTERVAL_MONTHS = 12
+MAX_DATA_SUBJECTS = 2_000_000_000  # within what the column holds (2,147,483,647)
 
 
 def _check_asset(asset: Asset) -> None:
@@ -156,6 +157,10 @@ def classification_create(
         errors["protected_identities"] = [ValidationError(_("Choose one of the listed options."))]
     if data_subjects < 0:
         errors["data_subjects"] = [ValidationError(_("The number cannot be negative."))]
+    elif data_subjects > MAX_DATA_SUBJECTS:
+        errors["data_subjects"] = [
+            ValidationError(_("At most %(most)s.") % {"most": MAX_DATA_SUBJECTS})
+        ]
     osl_reference = osl_reference.strip()
     if osl_secrecy and not osl_reference:
         errors["osl_reference"] = [

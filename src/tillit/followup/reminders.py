@@ -194,8 +194,14 @@ def run(today: dt.date) -> Run:
     """The daily pass: decide today's reminders, gather them, send every digest due."""
     record = Run.objects.create(day=today, daily=True)
     for organisation in Organisation.objects.order_by("name"):
-        record.reminders += schedule_for(organisation, today)
-        snapshot_take(organisation, today)
+        # One organisation's failure (its data, or a fault) must not cost the others their
+        # reminders: recorded in the log, and its part of the pass is left undone.
+        try:
+            with transaction.atomic():
+                record.reminders += schedule_for(organisation, today)
+                snapshot_take(organisation, today)
+        except Exception:
+            logger.exception("The daily pass failed for organisation %s", organisation.slug)
     gather_digests(today)
     send_due(record)
     record.finished_at = timezone.now()

@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tillit.incidents.models import Severity
+from tillit.lib.dates import DateTimeField
 from tillit.suppliers.models import Supplier
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class IncidentForm(forms.Form):
@@ -18,8 +17,8 @@ class IncidentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Everything written about the incident is seen by every organisation it hits."),
     )
-    started_at = forms.DateTimeField(label=_("Started (an estimate will do)"), widget=DATETIME)
-    discovered_at = forms.DateTimeField(label=_("Discovered"), widget=DATETIME)
+    started_at = DateTimeField(label=_("Started (an estimate will do)"))
+    discovered_at = DateTimeField(label=_("Discovered"))
     affected_services = forms.CharField(
         label=_("Affected services or products"),
         required=False,
@@ -61,11 +60,11 @@ class OperatorIncidentForm(IncidentForm):
 
 
 class AwareForm(forms.Form):
-    aware_at = forms.DateTimeField(label=_("We became aware"), widget=DATETIME)
+    aware_at = DateTimeField(label=_("We became aware"))
 
 
 class StepDoneForm(forms.Form):
-    done_at = forms.DateTimeField(label=_("Done"), widget=DATETIME)
+    done_at = DateTimeField(label=_("Done"))
     reference = forms.CharField(label=_("Reference number"), max_length=100, required=False)
 
 

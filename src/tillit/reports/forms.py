@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DATE = forms.DateInput(attrs={"type": "date"})
+from tillit.lib.dates import DateField
 
 
 class ReportForm(forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=DATE)
-    period_end = forms.DateField(label=_("To"), widget=DATE)
+    period_start = DateField(label=_("From"))
+    period_end = DateField(label=_("To"))
     language = forms.ChoiceField(
         label=_("Language"), choices=[("sv", "Svenska"), ("en", "English")]
     )

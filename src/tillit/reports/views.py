@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
+from tillit.lib.dates import EARLIEST, LATEST
 from tillit.organisations.access import access_organisation
 from tillit.organisations.models import Organisation
 from tillit.reports import services
@@ -77,7 +78,11 @@ def report_request(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
         else:
             messages.success(request, _("The report is being made. It appears below when ready."))
     else:
-        messages.error(request, _("Give the period as two dates."))
+        messages.error(
+            request,
+            _("Give the period as two dates between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
     return redirect(reverse("management", args=[org]) + "#reports")
 
 

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.incidents.models import Case
+from tillit.lib.dates import DateField
 from tillit.organisations.models import Organisation
 from tillit.risks import selectors
 from tillit.risks.matrix import SIZES, Matrix, size_label
 from tillit.risks.models import RiskStatus, Treatment
 from tillit.suppliers.models import Contract
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _scale(label: Any, labels: tuple[Any, ...], *, required: bool = True) -> forms.TypedChoiceField:
@@ -110,12 +109,8 @@ class RiskForm(forms.Form):
             required=False,
             empty_label=none,
         )
-        self.fields["due_on"] = forms.DateField(
-            label=_("Measures due"), required=False, widget=DATE
-        )
-        self.fields["review_on"] = forms.DateField(
-            label=_("Next review"), required=False, widget=DATE
-        )
+        self.fields["due_on"] = DateField(label=_("Measures due"), required=False)
+        self.fields["review_on"] = DateField(label=_("Next review"), required=False)
         # Accepted is its own decision (RiskAcceptForm); an accepted risk may keep its status.
         accepted = self.initial.get("status") == RiskStatus.ACCEPTED
         self.fields["status"] = forms.ChoiceField(
@@ -130,7 +125,7 @@ class RiskForm(forms.Form):
 
 
 class RiskAcceptForm(forms.Form):
-    accepted_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    accepted_on = DateField(label=_("Date of the decision"))
     reason = forms.CharField(
         label=_("Reason"),
         required=False,

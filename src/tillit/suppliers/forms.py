@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.classification.models import Asset
 from tillit.documents.forms import DocumentField
 from tillit.lib.countries import country_choices
+from tillit.lib.dates import DateField
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import (
     ART_28_POINTS,
@@ -22,11 +23,6 @@ from tillit.suppliers.models import (
     TransferMechanism,
 )
 from tillit.suppliers.services import CONTRACT_FIELDS
-
-
-def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    return forms.DateField(label=label, required=required, widget=widget)
 
 
 def _document(label: Any) -> DocumentField:
@@ -123,13 +119,11 @@ class ContractForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        date_widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         fields = forms.fields_for_model(
             Contract,
             fields=CONTRACT_FIELDS,
+            field_classes={"start": DateField, "end": DateField},
             widgets={
-                "start": date_widget,
-                "end": date_widget,
                 "liability_text": forms.Textarea(attrs={"rows": 3}),
                 "exit_text": forms.Textarea(attrs={"rows": 3}),
             },
@@ -154,7 +148,7 @@ class ContractForm(forms.Form):
 
 
 class ProcessorAgreementForm(forms.Form):
-    signed_on = _date(_("Signed"), required=False)
+    signed_on = DateField(label=_("Signed"), required=False)
     version = forms.CharField(label=_("Version"), max_length=50, required=False)
     document = _document(_("The agreement"))
 
@@ -198,13 +192,13 @@ class CertificateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=CertificateType.choices)
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 2}))
-    valid_from = _date(_("Valid from"))
-    valid_until = _date(_("Valid until"))
+    valid_from = DateField(label=_("Valid from"))
+    valid_until = DateField(label=_("Valid until"))
     document = _document(_("The certificate"))
 
 
 class PenTestForm(forms.Form):
-    performed_on = _date(_("Date"))
+    performed_on = DateField(label=_("Date"))
     performed_by = forms.CharField(label=_("Performed by"), max_length=200)
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(

@@ -47,6 +47,10 @@ CONTRACT_FIELDS = [
     "exit_clause",
     "exit_text",
 ]
+# The largest terms a contract may state: what no contract says, and a date's reach (the plan
+# works the last day for notice out from the end).
+MAX_NOTICE_DAYS = 36_500
+MAX_HOURS = 100_000
 
 
 def supplier_identity(
@@ -128,6 +132,16 @@ def _check_contract(contract: Contract, assets: list[Asset] | None = None) -> No
         Decimal(0) <= contract.sla_availability <= Decimal(100)
     ):
         errors["sla_availability"] = [ValidationError(_("Availability is a percentage, 0–100."))]
+    for name, most in (
+        ("notice_period_days", MAX_NOTICE_DAYS),
+        ("incident_notice_hours", MAX_HOURS),
+        ("support_response_hours", MAX_HOURS),
+    ):
+        value = getattr(contract, name)
+        if value is not None and not 0 <= value <= most:
+            errors[name] = [
+                ValidationError(_("Give a number from 0 to %(most)s.") % {"most": most})
+            ]
     if assets is not None and any(a.organisation_id != contract.organisation_id for a in assets):
         errors["assets"] = [ValidationError(_("Choose assets of your own organisation."))]
     if errors:

@@ -284,7 +284,7 @@ class ClassificationInputSerializer(Serializer):
         choices=ProtectedIdentities.choices, required=False, default=ProtectedIdentities.NONE
     )
     data_subjects = fields.IntegerField(
-        min_value=0, max_value=2_000_000_000, required=False, default=0
+        min_value=0, max_value=services.MAX_DATA_SUBJECTS, required=False, default=0
     )
     osl_secrecy = fields.BooleanField(required=False, default=False)
     osl_reference = fields.CharField(max_length=100, required=False, allow_blank=True, default="")

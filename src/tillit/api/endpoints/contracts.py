@@ -226,7 +226,7 @@ class ContractFieldsSerializer(Serializer):
     start = fields.DateField(required=False, allow_null=True)
     end = fields.DateField(required=False, allow_null=True)
     notice_period_days = fields.IntegerField(
-        min_value=0, max_value=36_500, required=False, allow_null=True
+        min_value=0, max_value=services.MAX_NOTICE_DAYS, required=False, allow_null=True
     )
     annual_value = _decimal_in(14, 2, min_value=0, required=False, allow_null=True)
     customer_contact = fields.CharField(max_length=200, required=False, allow_blank=True)
@@ -235,10 +235,10 @@ class ContractFieldsSerializer(Serializer):
         6, 3, min_value=0, max_value=100, required=False, allow_null=True
     )
     incident_notice_hours = fields.IntegerField(
-        min_value=0, max_value=100_000, required=False, allow_null=True
+        min_value=0, max_value=services.MAX_HOURS, required=False, allow_null=True
     )
     support_response_hours = fields.IntegerField(
-        min_value=0, max_value=100_000, required=False, allow_null=True
+        min_value=0, max_value=services.MAX_HOURS, required=False, allow_null=True
     )
     liability = fields.BooleanField(required=False)
     liability_text = fields.CharField(required=False, allow_blank=True)

@@ -45,6 +45,51 @@ def test_nested_errors_are_dotted_paths(world: World) -> None:
     assert {"answers.confidentiality", "answers.integrity"} <= set(errors)
 
 
+def test_dates_beyond_reach_are_refused_naming_the_field(world: World) -> None:
+    """A pentest in year 9999 was stored (201) and then broke the organisation's plan for good;
+    year 1 in Swedish time (year 0 in UTC) was a server error."""
+    org = "/api/v1/organisations/org-a/"
+    supplier = str(world.objects["supplier"])
+    client = world.client(world.write_a)
+    out_of_range = ["Ange ett datum mellan 1900-01-01 och 2199-12-31."]
+    for path, body, field in [
+        (
+            "pentests/",
+            {"supplier": supplier, "performed_on": "9999-01-01", "performed_by": "X", "scope": "Y"},
+            "performed_on",
+        ),
+        (
+            "certificates/",
+            {
+                "supplier": supplier,
+                "kind": "iso27001",
+                "issuer": "X",
+                "scope": "Y",
+                "valid_from": "2025-01-01",
+                "valid_until": "9999-12-31",
+            },
+            "valid_until",
+        ),
+        (
+            "incidents/",
+            {
+                "supplier": supplier,
+                "title": "T",
+                "description": "D",
+                "started_at": "0001-01-01T00:00:00",
+                "discovered_at": "2026-01-01T00:00:00+01:00",
+                "severity": "high",
+            },
+            "started_at",
+        ),
+        ("reports/management/", {"period_start": "1899-12-31", "language": "sv"}, "period_start"),
+    ]:
+        errors = _is_problem(client.post(org + path, body, format="json"), 400)["errors"]
+        assert errors[field] == out_of_range, path
+    listed = client.get(org + "contracts/", {"ends_before": "2200-01-01"})
+    assert _is_problem(listed, 400)["errors"] == {"ends_before": out_of_range}
+
+
 def test_a_body_that_is_not_an_object(world: World) -> None:
     response = world.client(world.write_a).post(ASSETS, [1, 2], format="json")
     assert "non_field_errors" in _is_problem(response, 400)["errors"]

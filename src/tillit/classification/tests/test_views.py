@@ -118,3 +118,21 @@ def test_asset_detail_query_count_does_not_grow_with_requirements(personas: Pers
         response = client.get(f"/o/org-a/assets/{asset.pk}/")
     assert "T-MANY-11" in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_number_of_people_beyond_the_column_is_a_form_error(personas: Personas) -> None:
+    """10**20 was a server error (SQLite cannot bind it; PostgreSQL: integer out of range)."""
+    asset = make_asset(personas.org_a, "Lönesystem", confidentiality=2)
+    client = personas.client(personas.admin_a)
+    for number in (str(10**20), "2000000001"):
+        response = client.post(
+            f"/o/org-a/assets/{asset.pk}/classify/", FORM | {"data_subjects": number}
+        )
+        assert response.context["form"].errors == {"data_subjects": ["Högst 2000000000."]}
+    response = client.post(
+        f"/o/org-a/assets/{asset.pk}/classify/", FORM | {"review_due": "9999-12-31"}
+    )
+    assert response.context["form"].errors == {
+        "review_due": ["Ange ett datum mellan 1900-01-01 och 2199-12-31."]
+    }
+    assert asset.classifications.count() == 1

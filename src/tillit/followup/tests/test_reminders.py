@@ -246,3 +246,30 @@ def test_nobody_to_remind_is_logged_not_lost(caplog: pytest.LogCaptureFixture) -
     assert not Reminder.objects.filter(organisation=organisation).exists()
     assert "has nobody to remind" in caplog.text
     assert Kind.REASSESSMENT in {item.kind for item in follow_up_plan(organisation, TODAY)}
+
+
+def test_one_organisation_that_fails_costs_the_others_nothing(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A date at the edge of the calendar, stored before dates were held within a range, made
+    the pass fail for every organisation after it by name, every day (it never finished)."""
+    _certificate(world, dt.date(9999, 12, 31))  # Exempelstad: a reminder after it is no date
+    later = [make_organisation(name) for name in ("Fjällby", "Gränna")]
+    for organisation in later:
+        make_member(organisation, Role.SECURITY_COORDINATOR, f"samordnare@{organisation.slug}.test")
+        certificate_add(
+            acting_user=world.coordinator,
+            organisation=organisation,
+            supplier=make_supplier(),
+            kind="iso27001",
+            issuer="Cert AB",
+            scope="Allt",
+            valid_from=dt.date(2024, 1, 1),
+            valid_until=TODAY + dt.timedelta(days=7),
+        )
+    record = reminders.run(TODAY)
+    assert record.finished_at is not None
+    for organisation in later:
+        expected = {("certificate", f"samordnare@{organisation.slug}.test", -7)}
+        assert _keys(organisation) == expected
+    assert f"The daily pass failed for organisation {world.organisation.slug}" in caplog.text

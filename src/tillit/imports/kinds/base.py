@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tillit.accounts.models import User
 from tillit.imports.problems import Problem
+from tillit.lib.dates import in_range, out_of_range
 from tillit.lib.orgnr import normalise_orgnr
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Supplier
@@ -218,15 +219,17 @@ class Row:
         if not value:
             return None
         date = _iso_date(value)
-        if date is not None:
-            return date
-        self.error(
-            column,
-            _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-01-31.")
-            % {"value": value},
-            "date",
-        )
-        return None
+        if date is None:
+            self.error(
+                column,
+                _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-01-31.")
+                % {"value": value},
+                "date",
+            )
+        elif not in_range(date):
+            self.error(column, out_of_range(), "date_range")
+            return None
+        return date
 
     def orgnr(self, column: str) -> str | None:
         value = self[column]

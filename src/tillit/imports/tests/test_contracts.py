@@ -184,6 +184,23 @@ def test_every_bad_cell_of_every_row_is_reported(world: World) -> None:
     assert counts() == before
 
 
+def test_dates_beyond_reach_are_reported_on_their_rows(world: World) -> None:
+    """9999-12-31 was imported, and the plan's reminders after it were no dates."""
+    before = counts()
+    rows = [
+        _row(world, end="9999-12-31"),
+        _row(world, supplier_orgnr="556100-1008", start="0001-01-01", dpa_signed="2200-01-01"),
+    ]
+    result = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
+    assert where(result) == [
+        (2, "end", "date_range"),
+        (3, "start", "date_range"),
+        (3, "dpa_signed", "date_range"),
+    ]
+    assert result.errors[0].message == "Give a date between 1900-01-01 and 2199-12-31."
+    assert counts() == before
+
+
 def test_a_row_repeating_another_is_refused(world: World) -> None:
     rows = [_row(world), _row(world, end="2029-01-01")]
     result = run("contracts", _file(world, *rows), organisation=world.personas.org_a)

@@ -293,6 +293,15 @@ def test_staff_report_through_the_form(personas: Personas, hosting: Supplier) ->
         reverse("incident-report", args=["org-b"]), form | {"supplier_orgnr": "556000-0008"}
     )
     assert unknown.status_code == 200
+    # Midnight on 1 January of year 1 in Swedish time is year 0 in UTC: a server error before.
+    ancient = client.post(
+        reverse("incident-report", args=["org-b"]),
+        form | {"started_at": "0001-01-01T00:00", "discovered_at": "0001-01-01T00:30"},
+    )
+    assert ancient.context["form"].errors == {
+        name: ["Ange ett datum mellan 1900-01-01 och 2199-12-31."]
+        for name in ("started_at", "discovered_at")
+    }
     assert Incident.objects.count() == 1
     assert (
         personas.client(personas.reader_a)

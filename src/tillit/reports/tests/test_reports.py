@@ -232,9 +232,19 @@ def test_the_management_report_is_made_in_the_background(
 
 
 def test_a_report_for_a_nonsense_period_is_refused(personas: Personas) -> None:
-    personas.client(personas.reader_a).post(
+    client = personas.client(personas.reader_a)
+    client.post(
         reverse("management-report", args=["org-a"]),
         {"period_start": "2026-12-31", "period_end": "2026-01-01", "language": "sv"},
+    )
+    # Year 1 was accepted, and the report then failed in the worker without a reason shown.
+    response = client.post(
+        reverse("management-report", args=["org-a"]),
+        {"period_start": "0001-01-01", "period_end": "2026-01-01", "language": "sv"},
+        follow=True,
+    )
+    assert "Ange perioden som två datum mellan 1900-01-01 och 2199-12-31." in (
+        response.content.decode()
     )
     assert not ManagementReport.objects.exists()
 

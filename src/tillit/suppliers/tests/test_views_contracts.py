@@ -190,3 +190,36 @@ def test_a_reader_cannot_change_contracts(personas: Personas) -> None:
     assert Contract.objects.count() == 1
     assert not ProcessorAgreement.objects.exists()
     assert not DataLocation.objects.exists()
+
+
+def test_dates_and_terms_beyond_reach_are_refused_and_change_nothing(personas: Personas) -> None:
+    """9999-12-31, or a notice period of a million days, was stored and then broke the
+    organisation's plan, calendar feed and reminders; 10**20 hours was a server error."""
+    supplier = make_supplier()
+    supplier.relations.create(organisation=personas.org_a)
+    client = _english(personas.client(personas.admin_a))
+    url = f"/o/org-a/suppliers/{supplier.pk}/contracts/new/"
+    for field, value, message in [
+        ("end", "9999-12-31", "Give a date between 1900-01-01 and 2199-12-31."),
+        ("start", "0001-01-01", "Give a date between 1900-01-01 and 2199-12-31."),
+        ("notice_period_days", "1000000", "Give a number from 0 to 36500."),
+        ("incident_notice_hours", str(10**20), "Give a number from 0 to 100000."),
+        ("support_response_hours", "2147483648", "Give a number from 0 to 100000."),
+    ]:
+        english = {"annual_value": "120000.50", "sla_availability": "99.5"}
+        response = client.post(url, FULL | english | {field: value})
+        assert response.status_code == 200
+        assert response.context["form"].errors == {field: [message]}
+    assert not Contract.objects.exists()
+    for path in ("certificates/new/", "pentests/new/"):
+        response = client.post(
+            f"/o/org-a/suppliers/{supplier.pk}/{path}",
+            {"valid_from": "2025-01-01", "valid_until": "9999-12-31", "performed_on": "9999-06-01"},
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert errors.get("valid_until", errors.get("performed_on")) == [
+            "Give a date between 1900-01-01 and 2199-12-31."
+        ]
+    assert not supplier.certificates.exists()
+    assert not supplier.pentests.exists()
