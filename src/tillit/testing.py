@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import struct
 from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -197,3 +198,17 @@ def make_assessment(
         contracts=[contract],
         title=f"Bedömning {next(_sequence)}",
     )
+
+
+def damaged_zips(archive: bytes) -> list[bytes]:
+    """The archive with its first directory entry damaged in ways zipfile reports other than
+    as BadZipFile: a version no reader knows (NotImplementedError), and a name flagged as UTF-8
+    that is not (UnicodeDecodeError)."""
+    entry = archive.find(b"PK\x01\x02")
+    unknown_version = bytearray(archive)
+    unknown_version[entry + 6] = 100  # "version needed to extract": 10.0
+    bad_name = bytearray(archive)
+    flags = struct.unpack_from("<H", bad_name, entry + 8)[0]
+    struct.pack_into("<H", bad_name, entry + 8, flags | 0x800)
+    bad_name[entry + 46 : entry + 48] = b"\xff\xfe"  # the first two bytes of its name
+    return [bytes(unknown_version), bytes(bad_name)]

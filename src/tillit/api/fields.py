@@ -29,6 +29,12 @@ class CharField(serializers.CharField):
 
 
 class EmailField(serializers.EmailField):
+    """At most 254 characters, as every e-mail column holds (the validator allows 320)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")

@@ -46,7 +46,7 @@ class QuestionForm(forms.Form):
 
 class LinkForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact's name"), max_length=200)
-    contact_email = forms.EmailField(label=_("Contact's e-mail"))
+    contact_email = forms.EmailField(label=_("Contact's e-mail"), max_length=254)
 
 
 class ReviewForm(forms.Form):

@@ -80,7 +80,9 @@ def content_type_for(name: str, content: bytes) -> str:
 def _check_office(content: bytes, mismatch: ValidationError) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
+    # Not only BadZipFile: a damaged directory fails in many ways (NotImplementedError for an
+    # unknown version, UnicodeDecodeError for a name), which all mean the same.
+    except Exception:
         raise mismatch from None
     with archive:
         if "[Content_Types].xml" not in archive.namelist():

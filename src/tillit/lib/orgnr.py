@@ -31,7 +31,8 @@ def normalise_orgnr(value: str) -> str:
             _("An organisation number has ten digits, written as NNNNNN-NNNN."),
             code="orgnr_format",
         )
-    digits = match.group(1) + match.group(2)
+    # \d is any decimal digit: full-width digits pasted from a document are the same number.
+    digits = "".join(str(int(digit)) for digit in match.group(1) + match.group(2))
     if int(digits[2]) < 2:
         raise ValidationError(
             _("This is not an organisation number: the third digit must be 2 or higher."),

@@ -23,6 +23,7 @@ class OrganisationForm(forms.Form):
     )
     security_email = forms.EmailField(
         label=_("E-mail to the security function"),
+        max_length=254,
         required=False,
         help_text=_("Incident notifications and reminders go here."),
     )
@@ -42,11 +43,12 @@ class OrganisationSettingsForm(OrganisationForm):
 class NewOrganisationForm(OrganisationForm):
     admin_email = forms.EmailField(
         label=_("First administrator's e-mail"),
+        max_length=254,
         help_text=_("This person is invited as the organisation's administrator."),
     )
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

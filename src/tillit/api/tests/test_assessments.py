@@ -67,6 +67,22 @@ def test_start_an_assessment_and_send_it(
     assert client.get(ORG + f"assessments/{created['id']}/").json()["status"] == "sent"
 
 
+def test_an_address_longer_than_any_column_holds_is_refused(world: World) -> None:
+    """262 characters passed the e-mail validator (320): a server error on PostgreSQL, and
+    stored as given on SQLite."""
+    assessment = Assessment.objects.get(pk=world.objects["assessment"])
+    response = world.client(world.write_a).post(
+        ORG + f"assessments/{assessment.pk}/links/",
+        {"contact_name": "Kim", "contact_email": "a" * 250 + "@example.com"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"contact_email"}
+    assert not assessment.links.exists()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+
+
 def test_revoke_a_link(world: World) -> None:
     assessment = Assessment.objects.get(pk=world.objects["assessment"])
     link, token = services.link_issue(

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tillit.documents.validation import MAX_UNPACKED, content_type_for, safe_name
+from tillit.testing import damaged_zips
 
 PDF = b"%PDF-1.7\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -77,6 +78,13 @@ def _claiming_size(archive: bytes, size: int) -> bytes:
         struct.pack_into("<I", data, offset + 24, size)
         offset = data.find(b"PK\x01\x02", offset + 4)
     return bytes(data)
+
+
+def test_an_office_file_with_a_damaged_directory_is_refused() -> None:
+    """They were server errors on every upload: not every damage is a BadZipFile."""
+    sound = _office({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
+    for damaged in damaged_zips(sound):
+        assert _code("bilaga.docx", damaged) == "mismatch"
 
 
 def test_an_office_file_that_unpacks_to_too_much_is_refused() -> None:

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from tillit.imports import parsing
 from tillit.imports.parsing import FileRefusedError, read_table
 from tillit.imports.tests.files import csv_bytes, rewrite_zip, xlsx_bytes
+from tillit.testing import damaged_zips
 
 
 def _refused(content: bytes, filename: str) -> list[tuple[int | None, str | None, str]]:
@@ -114,6 +115,11 @@ def test_a_file_that_is_not_xlsx_but_named_so_is_refused() -> None:
     assert _refused(b"orgnr,name\n1,2\n", "f.xlsx") == [(None, None, "not_xlsx")]
     truncated = xlsx_bytes([["a"]])[:100]
     assert _refused(truncated, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
+def test_a_workbook_with_a_damaged_directory_is_refused() -> None:
+    for damaged in damaged_zips(xlsx_bytes([["a"], ["b"]])):
+        assert _refused(damaged, "f.xlsx") == [(None, None, "not_xlsx")]
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused() -> None:

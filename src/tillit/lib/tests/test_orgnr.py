@@ -18,6 +18,10 @@ from tillit.lib.orgnr import luhn_check_digit, normalise_orgnr
         (" 212000 0142 ", "212000-0142"),
         ("232100-0016", "232100-0016"),  # Region Stockholm
         ("202100-5489", "202100-5489"),  # a state agency
+        # Other decimal digits, as pasted from a document, are the same number: they were
+        # stored as given and made another supplier of the same company.
+        ("556036-0793".translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}), "556036-0793"),
+        ("556036-0793".translate({ord(d): 0x0660 + int(d) for d in "0123456789"}), "556036-0793"),
     ],
 )
 def test_accepts_real_organisation_numbers(raw: str, expected: str) -> None:
