@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,8 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tillit.api.access import api_access, user_of
-from tillit.api.base import ApiView, Serializer, ordered, ordering_field
+from tillit.api.base import ApiView, Serializer, ordered, ordering_field, renamed
 from tillit.api.endpoints.common import PersonSerializer
+from tillit.api.problems import NON_FIELD
 from tillit.documents.models import Document
 from tillit.documents.services import document_content, document_store
 from tillit.documents.storage import DocumentIntegrityError
@@ -92,9 +94,12 @@ class DocumentList(ApiView):
     def post(self, request: Request, org: str) -> Response:
         access = api_access(request, org, Permission.EDIT)
         data = self.validated(DocumentUploadSerializer, request.data)
-        document = document_store(
-            acting_user=user_of(request), organisation=access.organisation, upload=data["file"]
-        )
+        try:
+            document = document_store(
+                acting_user=user_of(request), organisation=access.organisation, upload=data["file"]
+            )
+        except DjangoValidationError as exc:  # what is wrong is the file: say so
+            raise renamed(exc, {NON_FIELD: "file"}) from None
         location = reverse("api-document-detail", args=[org, document.pk])
         return self.one(request, document, DocumentSerializer, status=201, location=location)
 

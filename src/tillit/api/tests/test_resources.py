@@ -392,6 +392,7 @@ def test_evidence_and_documents(world: World) -> None:
         format="multipart",
     )
     assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["file"]  # the field, as for any other
     content = client.get(upload.json()["content"])
     assert content.content == b"%PDF-1.7 rapport"
     pentest = client.post(
