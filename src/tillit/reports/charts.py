@@ -213,6 +213,7 @@ def _render(
         {
             "svg.hashsalt": key,
             "svg.fonttype": "none",  # text stays text: searchable, and copied into the PDF
+            "text.parse_math": False,  # "$" in a supplier's name is a dollar, not mathematics
             "font.family": "DejaVu Sans",
             "font.size": 9,
             "text.color": INK,

@@ -102,6 +102,14 @@ def test_text_from_users_is_escaped() -> None:
     assert not [element for element in root.iter() if element.tag.endswith("script")]
 
 
+def test_dollar_signs_in_names_are_text_not_mathematics() -> None:
+    """matplotlib reads $…$ as mathematics: a supplier named so by any organisation (a supplier
+    is shared) made another's management page a server error."""
+    svg = _bars([r"Evil $\foo{$ AB", "Pris $5 och $6"], [2, 1])
+    assert r"Evil $\foo{$ AB" in svg
+    assert "Pris $5 och $6" in svg
+
+
 def test_the_same_data_make_the_same_bytes() -> None:
     first = _bars(["A", "B"], [3, 1])
     assert _bars(["A", "B"], [3, 1]) == first
