@@ -103,13 +103,17 @@ def test_calendar_lines_are_escaped_and_folded() -> None:
         kind=Kind.FINDING,
         due=dt.date(2027, 1, 31),
         url="/o/x/findings/1/",
-        params={"supplier": "Åäö, AB; Ltd", "finding": "Lång rubrik " * 10 + "\nny rad"},
+        params={
+            "supplier": "Åäö, AB; Ltd\rEND:VCALENDAR",  # a lone CR must not start a line
+            "finding": "Lång rubrik " * 10 + "\nny rad",
+        },
     )
     body = calendar([("Kommunen", item)], "Tillit")
     lines = body.split("\r\n")
     assert all(len(line.encode()) <= 75 for line in lines)
     unfolded = body.replace("\r\n ", "")
-    assert "Åäö\\, AB\\; Ltd" in unfolded
+    assert "Åäö\\, AB\\; Ltd\\nEND:VCALENDAR" in unfolded
+    assert "\r" not in body.replace("\r\n", "")
     assert "\\nny rad" in unfolded
     assert "DTEND;VALUE=DATE:20270201" in unfolded
 
