@@ -247,3 +247,20 @@ def test_other_organisations_see_no_assessment(personas: Personas) -> None:
         assessment.title
         not in client.get(reverse("assessment-list", args=["org-a"])).content.decode()
     )
+
+
+def test_shared_answers_say_who_gave_them_to_share(
+    personas: Personas, django_capture_on_commit_callbacks: Capture
+) -> None:
+    """The organisation that sent the questionnaire chose the address it went to: the reviewer
+    sees which address consented, so answers the sender gave itself are not taken for the
+    supplier's."""
+    source, link = _submitted(make_organisation("Annanstad"), django_capture_on_commit_callbacks)
+    services.consent_give(link=link, all_organisations=True, organisations=[])
+    mine = make_assessment(personas.org_a, supplier=source.supplier)
+    page = personas.client(personas.admin_a).get(
+        reverse("assessment-detail", args=["org-a", mine.pk])
+    )
+    shared = page.content.decode().split('id="shared-heading"')[1].split("</section>")[0]
+    assert "Annanstad" in shared
+    assert "delat av k@x.se" in shared
