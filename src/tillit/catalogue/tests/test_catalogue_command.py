@@ -111,40 +111,26 @@ def test_a_broken_oscal_file_names_file_control_and_field(
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
-        (
+        ("notes.txt", "hello", "notes.txt: unknown file type"),
+        ("bad.json", "{not json", "bad.json: cannot read"),
+        ("bad.yaml", "catalogue: [", "bad.yaml: cannot read"),
+        # PostgreSQL cannot store a NUL in text: such a file failed there with a database error.
+        pytest.param(
             "nul.yaml",
             MINI.read_text(encoding="utf-8").replace(
                 "en: Mini catalogue}", 'en: "Mini\\0 catalogue"}'
             ),
             r"nul\.yaml: catalogue\.title\.en: holds a NUL character",
+            id="nul.yaml",
         ),
-        (
+        pytest.param(
             "nul.json",
             MINI_OSCAL.read_text(encoding="utf-8").replace(
                 "Access Control", "Access\\u0000Control"
             ),
             r"nul\.json: catalog\.groups\[0\]\.title: holds a NUL character",
+            id="nul.json",
         ),
-    ],
-    ids=["yaml", "oscal"],
-)
-def test_a_nul_character_anywhere_is_refused_naming_where(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: str, problem: str
-) -> None:
-    """PostgreSQL cannot store a NUL in text: such a file failed there with a database error."""
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(CommandError, match=problem):
-        _import(capsys, path)
-    assert _counts() == (0, 0, 0, 0, 0)
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "problem"),
-    [
-        ("notes.txt", "hello", "notes.txt: unknown file type"),
-        ("bad.json", "{not json", "bad.json: cannot read"),
-        ("bad.yaml", "catalogue: [", "bad.yaml: cannot read"),
     ],
 )
 def test_unreadable_files_are_reported(
@@ -154,6 +140,7 @@ def test_unreadable_files_are_reported(
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=problem):
         _import(capsys, path)
+    assert _counts() == (0, 0, 0, 0, 0)
 
 
 def test_a_missing_file_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
