@@ -13,9 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
 from tillit.lib.dates import in_range, out_of_range
+
+# DRF refuses a lone surrogate in any text with this message, which its Swedish catalogue lacks:
+# named here so that it is translated in ours (LOCALE_PATHS, which comes first).
+gettext_noop("Surrogate characters are not allowed: U+{code_point:X}.")
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _INTEGER = re.compile(r"-?[0-9]+")
