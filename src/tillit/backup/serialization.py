@@ -46,9 +46,14 @@ def _by_natural_key(field: models.Field[Any, Any]) -> bool:
     return isinstance(related, type) and label(related) in BY_NATURAL_KEY
 
 
+# What str.splitlines() (and with it Django's JSON Lines deserializer) takes for a line break
+# but JSON leaves unescaped in text: escaped, so that each record stays on its line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dump(rows: Iterable[models.Model]) -> str:
     text: str = _Serializer().serialize(rows, cls=_Encoder)
-    return text
+    return text.translate(_LINE_BREAKS)
 
 
 def count(text: str, model: type[models.Model]) -> dict[str, int]:
