@@ -33,7 +33,7 @@ from tillit.catalogue.schema import (
     CatalogueFileError,
     RequirementData,
     content_hash,
-    nul_problems,
+    unstorable_problems,
 )
 from tillit.catalogue.selectors import requirements_of
 
@@ -63,8 +63,8 @@ def load_oscal_file(path: Path) -> CatalogueData:
 
 
 def parse_oscal(raw: Any, name: str) -> CatalogueData:
-    if nuls := nul_problems(raw, name):
-        raise CatalogueFileError(nuls)
+    if unstorable := unstorable_problems(raw, name):
+        raise CatalogueFileError(unstorable)
     if not isinstance(raw, dict) or not isinstance(raw.get("catalog"), dict):
         raise CatalogueFileError([f"{name}: not an OSCAL catalog: no 'catalog' object"])
     catalog = raw["catalog"]

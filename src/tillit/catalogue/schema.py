@@ -83,29 +83,33 @@ def content_hash(raw: Any) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def nul_problems(raw: Any, name: str) -> list[str]:
-    """Where a parsed file holds a NUL character, which PostgreSQL cannot store in text.
+def unstorable_problems(raw: Any, name: str) -> list[str]:
+    """Where a parsed file holds a character no database can store in text: NUL (JSON can hold
+    one as \\u0000, YAML as "\\0") or a lone surrogate (JSON's \\ud800). The rest of Tillit
+    refuses them at the door; a catalogue holding one failed on PostgreSQL, and on SQLite
+    broke every page showing it and every backup."""
+    return [f"{name}: {where}: {problem}" for where, problem in _unstorable(raw, "")]
 
-    JSON can hold one as \\u0000 and YAML as "\\0"; the rest of Tillit refuses it at the door.
-    """
-    return [f"{name}: {where}: holds a NUL character (code 0)" for where in _nul_paths(raw, "")]
 
-
-def _nul_paths(value: Any, where: str) -> list[str]:
+def _unstorable(value: Any, where: str) -> list[tuple[str, str]]:
     if isinstance(value, str):
-        return [where] if "\x00" in value else []
+        if "\x00" in value:
+            return [(where, "holds a NUL character (code 0)")]
+        if any("\ud800" <= char <= "\udfff" for char in value):
+            return [(where, "holds a lone surrogate (a broken character)")]
+        return []
     if isinstance(value, dict):
         return [
             found
             for key, item in value.items()
-            for found in _nul_paths(key, where)
-            + _nul_paths(item, f"{where}.{key}" if where else str(key))
+            for found in _unstorable(key, where)
+            + _unstorable(item, f"{where}.{key}" if where else str(key))
         ]
     if isinstance(value, list):
         return [
             found
             for index, item in enumerate(value)
-            for found in _nul_paths(item, f"{where}[{index}]")
+            for found in _unstorable(item, f"{where}[{index}]")
         ]
     return []
 
@@ -119,7 +123,7 @@ def load_catalogue_file(path: Path) -> CatalogueData:
 
 
 def parse_catalogue(raw: Any, name: str) -> CatalogueData:
-    if problems := nul_problems(raw, name):
+    if problems := unstorable_problems(raw, name):
         raise CatalogueFileError(problems)
     problems = []
     if not isinstance(raw, dict) or not isinstance(raw.get("catalogue"), dict):

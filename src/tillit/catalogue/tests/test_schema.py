@@ -122,12 +122,17 @@ def test_every_problem_is_reported_at_once() -> None:
     assert len(_broken(change)) == 2
 
 
-def test_every_nul_character_is_reported_with_where_it_is() -> None:
+def test_every_character_no_database_stores_is_reported_with_where_it_is() -> None:
+    """A lone surrogate was stored on SQLite, and then every page showing it and every backup
+    failed; on PostgreSQL it, or a NUL, failed the import with a database error."""
+
     def change(raw: Any) -> None:
         raw["requirements"][0]["motive"] = {"sv": "Text\x00", "en": "Text"}
         raw["requirements"][0]["parameters"]["hours\x00"] = {"default": 24}
+        raw["catalogue"]["description"] = {"sv": "Text", "en": "Broken \ud800 text"}
 
     assert _broken(change) == [
+        "broken.yaml: catalogue.description.en: holds a lone surrogate (a broken character)",
         "broken.yaml: requirements[0].motive.sv: holds a NUL character (code 0)",
         "broken.yaml: requirements[0].parameters: holds a NUL character (code 0)",
     ]
