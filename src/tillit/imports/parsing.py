@@ -132,15 +132,27 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         )
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open swallowed every row after it into one cell, without a word.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
             yield number, [cell.strip() for cell in cells]
     except csv.Error as exc:
-        raise _refused(
-            _("The row cannot be read as CSV: %(error)s") % {"error": exc}, "csv", number + 1
-        ) from None
+        raise _refused(_csv_error(str(exc)), "csv", number + 1) from None
+
+
+def _csv_error(error: str) -> str:
+    """The csv module's error in the user's language (it has no codes, only English text)."""
+    if error.startswith("unexpected end of data"):
+        return _("A quote on this row is never closed: the file ends inside the cell.")
+    if "expected after" in error:
+        return _("A cell that begins with a quote must end with it, before the next separator.")
+    if error.startswith("field larger than field limit"):
+        return _("A cell on this row is longer than %(limit)s characters.") % {
+            "limit": csv.field_size_limit()
+        }
+    return _("The row cannot be read as CSV.")
 
 
 # XLSX
@@ -354,7 +366,7 @@ def _sheet_rows(parser: _SheetParser) -> Iterator[tuple[int, list[str | dict[str
             yield expected, []
             expected += 1
         if expected == number:  # a row that repeats or goes back is left out, as openpyxl does
-            width = cells[-1][0] if cells else 0
+            width = max((column for column, _cell in cells), default=0)  # in any order
             positions: list[str | dict[str, Any] | None] = [None] * max(width, 0)
             for column, cell in cells:
                 if 1 <= column <= width:

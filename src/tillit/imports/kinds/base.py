@@ -31,7 +31,6 @@ T = TypeVar("T")
 BATCH_SIZE = 2000
 # IN look-ups are split so that no query passes a database's limit on parameters.
 CHUNK_SIZE = 900
-MAX_INTEGER = 2_147_483_647  # what a PositiveIntegerField holds
 COUNTRIES = frozenset(country.alpha_2 for country in pycountry.countries)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -191,16 +190,19 @@ class Row:
         self.error(column, message, "choice")
         return None
 
-    def integer(self, column: str, *, required: bool) -> int | None:
+    def integer(self, column: str, *, required: bool, most: int) -> int | None:
+        """A whole number from 0 to most: the limit the services hold it to (an import that
+        let more in left a row that no later edit could save)."""
         value = self[column]
         if not value:
             if required:
                 self._empty(column)
             return None
-        if not _INTEGER.fullmatch(value) or not 0 <= int(value) <= MAX_INTEGER:
+        if not _INTEGER.fullmatch(value) or not 0 <= int(value) <= most:
             self.error(
                 column,
-                _("“%(value)s” is not a whole number of 0 or more.") % {"value": value},
+                _("“%(value)s” is not a whole number from 0 to %(most)s.")
+                % {"value": value, "most": most},
                 "integer",
             )
             return None

@@ -32,6 +32,7 @@ from tillit.suppliers.models import (
     Supplier,
     SupplierRelation,
 )
+from tillit.suppliers.services import MAX_HOURS
 
 FIELDS = ["start", "end", "incident_notice_hours"]
 # The rows that link a contract to the assets it serves.
@@ -127,7 +128,7 @@ class ContractImporter(Importer[ContractRecord]):
             row.error("end", _("The contract cannot end before it starts."), "end_before_start")
         dpa_signed = row.date("dpa_signed")
         locations = row.countries("data_locations")
-        hours = row.integer("incident_notice_hours", required=False)
+        hours = row.integer("incident_notice_hours", required=False, most=MAX_HOURS)
         if organisation is None or supplier is None or asset_id is None:
             return None
         key = (organisation.pk, supplier.pk, asset_id)

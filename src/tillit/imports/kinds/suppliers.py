@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tillit.imports import bulk
@@ -68,6 +69,15 @@ class SupplierImporter(Importer[SupplierRecord]):
             # A foreign supplier has no Swedish orgnr: the column holds its registration number.
             number = _registration_number(country, row.text("orgnr", max_length=50))
             key = (country, number) if number else None
+            if key is None and not row.failed:  # "US:" and nothing after it
+                row.error(
+                    "orgnr",
+                    _(
+                        "Write a foreign supplier as country code and registration number, e.g. "
+                        "US:123456."
+                    ),
+                    "registration_number",
+                )
         name = row.text("name")
         if key is not None:
             self.claim(row, key, "orgnr")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from tillit.catalogue.rules import ASPECTS, Facts
 from tillit.classification.models import Asset, Classification, ProtectedIdentities
 from tillit.classification.questions import floors
-from tillit.classification.services import REVIEW_INTERVAL_MONTHS, add_months
+from tillit.classification.services import MAX_DATA_SUBJECTS, REVIEW_INTERVAL_MONTHS, add_months
 from tillit.imports import bulk
 from tillit.imports.kinds.base import Action, Importer, Record, Row, chunked
 from tillit.organisations.models import Organisation
@@ -98,7 +98,7 @@ class SystemImporter(Importer[SystemRecord]):
         levels = {aspect: row.level(aspect) for aspect in ASPECTS}
         personal = row.choice("personal_data", PERSONAL_DATA)
         protected = row.choice("protected_identities", YES_NO)
-        subjects = row.integer("data_subjects", required=False) or 0
+        subjects = row.integer("data_subjects", required=False, most=MAX_DATA_SUBJECTS) or 0
         if organisation is not None and name:
             self.claim(row, (organisation.pk, name), "name")
         if personal is not None and not personal[0]:

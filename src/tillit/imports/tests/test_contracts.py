@@ -178,6 +178,7 @@ def test_every_bad_cell_of_every_row_is_reported(world: World) -> None:
             start="0001-01-01",
             end="9999-12-31",
             dpa_signed="2200-01-01",
+            incident_notice_hours="100001",  # more than a contract may state anywhere else
         ),
     ]
     result = run("contracts", _file(world, *rows), organisation=world.personas.org_a)
@@ -191,6 +192,7 @@ def test_every_bad_cell_of_every_row_is_reported(world: World) -> None:
         (5, "start", "date_range"),
         (5, "end", "date_range"),
         (5, "dpa_signed", "date_range"),
+        (5, "incident_notice_hours", "integer"),
     ]
     assert result.errors[6].message == "Give a date between 1900-01-01 and 2199-12-31."
     assert counts() == before

@@ -8,6 +8,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from tillit.imports import parsing
@@ -315,6 +316,52 @@ def test_a_sheet_without_row_1_has_no_header() -> None:
 def test_a_sheet_that_is_not_xml_is_refused() -> None:
     content = rewrite_zip(xlsx_bytes([["a"]]), {"xl/worksheets/sheet1.xml": b"<worksheet><row"})
     assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "message"),
+    [
+        # A quote left open swallowed every row after it into one name, without a word.
+        (
+            'orgnr,name\r\n556016-0680,"Acme AB\r\n556036-0793,Beta AB\r\n',
+            2,
+            "A quote on this row is never closed: the file ends inside the cell.",
+        ),
+        # Read as "Acme AB": the quotes were dropped.
+        (
+            'orgnr,name\r\n556016-0680,Acme\r\n556036-0793,"Beta" AB\r\n',
+            3,
+            "A cell that begins with a quote must end with it, before the next separator.",
+        ),
+        # In English only, from the csv module.
+        (
+            "orgnr,name\r\n556016-0680," + "x" * 140_000 + "\r\n",
+            2,
+            "A cell on this row is longer than 131072 characters.",
+        ),
+    ],
+)
+def test_csv_that_cannot_be_read_is_refused_with_its_row_in_the_users_language(
+    content: str, row: int, message: str
+) -> None:
+    with translation.override("en"), pytest.raises(FileRefusedError) as caught:
+        read_table(content.encode(), "f.csv")
+    assert [(p.row, p.code, p.message) for p in caught.value.problems] == [(row, "csv", message)]
+    with translation.override("sv"), pytest.raises(FileRefusedError) as caught:
+        read_table(content.encode(), "f.csv")
+    assert caught.value.problems[0].message != message  # and in Swedish
+
+
+def test_xlsx_cells_written_out_of_column_order_keep_their_columns() -> None:
+    """The row's width was taken from its last cell: cells after it were dropped."""
+    content = _with_sheet(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>Note</t></is></c>'
+        b'<c r="C1" t="inlineStr"><is><t>Hours</t></is></c></row>'
+        b'<row r="2"><c r="C2" t="inlineStr"><is><t>24</t></is></c>'
+        b'<c r="A2" t="inlineStr"><is><t>First</t></is></c></row>'
+    )
+    assert read_table(content, "f.xlsx").rows == [(2, ["First", "", "24"])]
 
 
 def test_a_nul_character_is_refused_with_its_row() -> None:

@@ -68,6 +68,7 @@ def test_bad_rows_import_nothing(personas: Personas) -> None:
             ["", "Utan nummer", "XX"],
             ["556100-1008", "", "SE"],
             ["5566778899", "Samma igen", "SE"],
+            ["US:", "Utan registreringsnummer Inc.", "US"],  # was left out without a word
         ]
     )
     result = run("suppliers", content, organisation=personas.org_a)
@@ -76,6 +77,7 @@ def test_bad_rows_import_nothing(personas: Personas) -> None:
         (4, "country", "country"),
         (5, "name", "required"),
         (6, "orgnr", "duplicate_row"),
+        (7, "orgnr", "registration_number"),
     ]
     assert counts() == before
 

@@ -105,6 +105,7 @@ def test_bad_values_are_reported_and_nothing_is_written(personas: Personas) -> N
         _row(personas, "C", 1, 0, 0, 0, "none", "yes", 12),
         _row(personas, "D", 1, 0, 0, 0, "sensitive", "no", 1),
         [personas.org_b.orgnr, "E", 0, 0, 0, 0, "none", "no", 0],
+        _row(personas, "F", 1, 1, 1, 1, "ordinary", "no", 2_000_000_001),  # past the services
     ]
     result = run("systems", csv_bytes([HEADER, *rows]), organisation=personas.org_a)
     assert where(result) == [
@@ -117,6 +118,7 @@ def test_bad_values_are_reported_and_nothing_is_written(personas: Personas) -> N
         (5, "confidentiality", "below_floor"),
         (5, "traceability", "below_floor"),
         (6, "organisation_orgnr", "other_organisation"),
+        (7, "data_subjects", "integer"),
     ]
     assert counts() == before
     assert not Classification.objects.exists()
