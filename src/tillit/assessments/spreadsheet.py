@@ -294,6 +294,16 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
+EXCEL_CELL = 32_767  # characters a cell holds; openpyxl cuts longer text when it writes
+
+
+def _description(cell: str, stored: str) -> str:
+    """The description a row gives: the stored one where the cell holds it as the download
+    did (quoted, blanked, cut at Excel's limit, and read back), so that a row left as it was
+    changes nothing; else the cell's text as the supplier wrote it."""
+    return stored if cell == safe_cell(stored)[:EXCEL_CELL].strip() else _unquoted(cell)
+
+
 def _unquoted(text: str) -> str:
     """Text as written before safe_cell quoted it (a description downloaded as "'=…")."""
     text = text.replace("\r\n", "\n")
@@ -407,7 +417,7 @@ class _Check:
 
     def answer(self, number: int, cells: list[str], question: Question, version: int) -> None:
         given = self.cell(cells, "answer")
-        description = _unquoted(self.cell(cells, "description"))
+        description = _description(self.cell(cells, "description"), question.description)
         if not given:
             if description and description != question.description:
                 message = _(

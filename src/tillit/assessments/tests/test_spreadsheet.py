@@ -201,6 +201,30 @@ def test_uploading_the_same_file_again_changes_nothing(
     assert _answered(assessment)["T-BASE-01"] == ("met", "-inget")
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        "x" * 40_000,  # Excel holds 32,767 characters a cell: it came back cut
+        "'=1+1",  # read as "=1+1": a quote taken for the one the download adds
+        "Från Word\x0bny rad",  # a character XML forbids, blanked in the download
+        "rad1\r\nrad2",  # read as "rad1\nrad2"
+    ],
+    ids=["long", "quote", "control", "crlf"],
+)
+def test_a_description_downloaded_and_uploaded_unchanged_is_kept_as_it_was(
+    assessment: Assessment, link: PortalLink, description: str
+) -> None:
+    first = assessment.questions.order_by("position").first()
+    assert first is not None
+    services.answer_save(
+        link=link, question=first, version=0, answer="met", description=description
+    )
+    result = _upload(link, questionnaire_xlsx(assessment, "en"))
+    assert (result.ok, result.saved) == (True, 0)
+    first.refresh_from_db()
+    assert first.description == description
+
+
 def test_an_empty_answer_cell_keeps_the_answer_in_tillit(
     assessment: Assessment, link: PortalLink
 ) -> None:
