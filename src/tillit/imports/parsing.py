@@ -204,9 +204,14 @@ def _open_workbook(content: bytes) -> ExcelReader:
 
 
 def _first_worksheet(reader: ExcelReader) -> str | None:
-    """The path of the first worksheet in the archive, as openpyxl's workbook.worksheets[0]."""
-    for _sheet, relation in reader.parser.find_sheets():
-        if relation.target in reader.valid_files and "chartsheet" not in relation.Type:
+    """The path of the first worksheet the user sees: a hidden one before it (an old list,
+    say) was read in its place, without a word."""
+    for sheet, relation in reader.parser.find_sheets():
+        if (
+            sheet.state == "visible"
+            and relation.target in reader.valid_files
+            and "chartsheet" not in relation.Type
+        ):
             return str(relation.target)
     return None
 

@@ -94,6 +94,22 @@ def test_xlsx_values_become_text() -> None:
     ]
 
 
+def test_the_first_sheet_the_user_sees_is_read() -> None:
+    workbook = Workbook()
+    hidden = workbook.active
+    assert hidden is not None
+    hidden.append(["name"])
+    hidden.append(["Gammal lista AB"])
+    hidden.sheet_state = "hidden"
+    shown = workbook.create_sheet("Leverantörer")
+    shown.append(["name"])
+    shown.append(["Synlig AB"])
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read_table(buffer.getvalue(), "f.xlsx").rows == [(2, ["Synlig AB"])]
+
+
 def test_xlsx_with_a_formula_is_refused_naming_row_and_column() -> None:
     content = xlsx_bytes([["name", "hours"], ["A", 24], ["B", "=SUM(B2:B2)"]])
     assert _refused(content, "f.xlsx") == [(3, "hours", "formula")]
