@@ -98,7 +98,7 @@ def _table(rows: Iterator[tuple[int, list[str]]]) -> Table:
         if headers is None:
             if not any(cells):
                 raise _refused(_("Row 1 must hold the column names."), "no_header", 1)
-            headers = [cell.strip().lower() for cell in cells]
+            headers = [_column_name(cell) for cell in cells]
         elif any(cells):
             if len(data) == MAX_ROWS:
                 raise _refused(
@@ -140,6 +140,12 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
             yield number, [cell.strip() for cell in cells]
     except csv.Error as exc:
         raise _refused(_csv_error(str(exc)), "csv", number + 1) from None
+
+
+def _column_name(text: str) -> str:
+    """A header cell as a column name: a byte order mark in it (a second one, or one a tool
+    wrote into a cell) is invisible, and made "orgnr" an unknown column beside a missing one."""
+    return text.replace("\ufeff", "").strip().lower()
 
 
 def _csv_error(error: str) -> str:
@@ -395,7 +401,7 @@ def _sheet_table(parser: _SheetParser) -> Table:
                 else:
                     values.append(_cell_text(cell, number, _column(headers, position), problems))
             if number == 1:
-                headers.extend(value.strip().lower() for value in values)
+                headers.extend(_column_name(value) for value in values)
             yield number, values
 
     table = _table(rows())

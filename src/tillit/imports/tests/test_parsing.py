@@ -30,6 +30,15 @@ def test_csv_with_bom_and_semicolons_as_swedish_excel_saves_it() -> None:
     assert table.rows == [(2, ["556677-8899", "Exempeldata", "SE"])]
 
 
+def test_a_byte_order_mark_in_a_column_name_is_not_part_of_it() -> None:
+    content = "\ufeff\ufeffOrgnr,\ufeffName\r\n556677-8899,Exempeldata\r\n".encode()
+    assert read_table(content, "f.csv").headers == ["orgnr", "name"]
+    assert read_table(xlsx_bytes([["\ufeffOrgnr", "Name"], ["1", "2"]]), "f.xlsx").headers == [
+        "orgnr",
+        "name",
+    ]
+
+
 def test_csv_blank_rows_are_skipped_but_keep_their_numbers() -> None:
     content = b'a,b\r\n1,"two\nlines"\r\n,\r\n\r\n3,4\r\n'
     table = read_table(content, "f.csv")
