@@ -34,7 +34,7 @@ def out_of_range() -> str:
 
 
 def check_date(value: dt.date) -> None:
-    """A validator for form fields, serializers and services."""
+    """The validator of the form fields below."""
     if not in_range(value):
         raise ValidationError(_OUT_OF_RANGE, code="date_range", params=_RANGE)
 
