@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
 _OUT_OF_RANGE = _("Give a date between %(earliest)s and %(latest)s.")
-_RANGE = {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
+RANGE = {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}  # for messages
 
 
 def in_range(day: dt.date) -> bool:
@@ -30,13 +30,13 @@ def in_range(day: dt.date) -> bool:
 
 def out_of_range() -> str:
     """What to tell whoever gave a date outside the range, in the active language."""
-    return _OUT_OF_RANGE % _RANGE
+    return _OUT_OF_RANGE % RANGE
 
 
 def check_date(value: dt.date) -> None:
     """The validator of the form fields below."""
     if not in_range(value):
-        raise ValidationError(_OUT_OF_RANGE, code="date_range", params=_RANGE)
+        raise ValidationError(_OUT_OF_RANGE, code="date_range", params=RANGE)
 
 
 _LIMITS = {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}

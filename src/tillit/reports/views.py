@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from tillit.accounts.http import AuthenticatedHttpRequest
-from tillit.lib.dates import EARLIEST, LATEST
+from tillit.lib.dates import RANGE
 from tillit.organisations.access import access_organisation
 from tillit.organisations.models import Organisation
 from tillit.reports import services
@@ -80,8 +80,7 @@ def report_request(request: AuthenticatedHttpRequest, org: str) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("Give the period as two dates between %(earliest)s and %(latest)s.")
-            % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+            _("Give the period as two dates between %(earliest)s and %(latest)s.") % RANGE,
         )
     return redirect(reverse("management", args=[org]) + "#reports")
 
