@@ -3,7 +3,8 @@
 An operation's run() is what is timed; check() looks at the last result afterwards (untimed)
 and says whether it was the right kind of result: HTTP 200 with the expected number of rows, a
 document of the right type, the same contracts by both closure queries, every import row
-created. reset() (untimed) undoes what a run wrote, so every run does the same work.
+created. setup() (untimed) makes the state a run starts from, and reset() (untimed) undoes what
+a run wrote, so every run does the same work.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Operation:
     repeats: int
     budget: Budget | None = None
     warmup: bool = True
+    setup: Callable[[], None] | None = None
     reset: Callable[[], None] | None = None
     # The same operation for a median organisation, run once to compare query counts.
     median: Callable[[], Any] | None = None

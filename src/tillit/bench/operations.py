@@ -38,6 +38,8 @@ from tillit.bench.pages import api_lists, management_report, overview_pages, que
 from tillit.classification.models import Asset
 from tillit.imports.services import ImportResult, import_file
 from tillit.incidents.impact import Impact, impact
+from tillit.procurement.models import AnnexPdf
+from tillit.procurement.tasks import prepare_annex
 from tillit.suppliers.models import (
     Contract,
     DataLocation,
@@ -216,7 +218,12 @@ def _closure(plan: SupplierPlan, label: str, found: _Closures) -> list[Operation
 
 
 def _annexes(ds: Dataset, client: Client) -> list[Operation]:
-    def annex(fmt: str, magic: bytes) -> Operation:
+    """The annex downloads. A PDF is kept once laid out, by the worker after each change to the
+    procurement or by the first download: the officer's download after an edit finds it laid
+    out. Laid out anew (the kept copy dropped first) is what a download costs when the annex
+    has changed since, without the worker having laid it out."""
+
+    def annex(fmt: str, magic: bytes, title: str, **options: Any) -> Operation:
         url = reverse("annex-download", args=[ds.largest.slug, ds.procurement_id, fmt])
 
         def check(response: HttpResponse) -> Outcome:
@@ -225,15 +232,34 @@ def _annexes(ds: Dataset, client: Client) -> list[Operation]:
             return Outcome(ok, f"HTTP {response.status_code}, {fmt.upper()}, {size:.0f} KB")
 
         return Operation(
-            key=f"annex_{fmt}",
-            title=f"procurement annex, {fmt.upper()} (full request)",
-            run=get(client, url),
-            check=check,
-            repeats=5,
-            budget=ANNEX_BUDGET,
+            title=f"procurement annex, {title}", run=get(client, url), check=check, **options
         )
 
-    return [annex("docx", b"PK"), annex("pdf", b"%PDF")]
+    def drop_kept_copy() -> None:
+        AnnexPdf.objects.filter(procurement_id=ds.procurement_id).delete()
+
+    return [
+        annex(
+            "docx", b"PK", "DOCX (full request)", key="annex_docx", repeats=5, budget=ANNEX_BUDGET
+        ),
+        annex(
+            "pdf",
+            b"%PDF",
+            "PDF, laid out by the worker (full request)",
+            key="annex_pdf",
+            repeats=5,
+            budget=ANNEX_BUDGET,
+            setup=lambda: prepare_annex.call(ds.procurement_id),
+        ),
+        annex(
+            "pdf",
+            b"%PDF",
+            "PDF, laid out in the request (full request)",
+            key="annex_pdf_layout",
+            repeats=5,
+            setup=drop_kept_copy,
+        ),
+    ]
 
 
 def _imports(ds: Dataset) -> list[Operation]:

@@ -115,6 +115,8 @@ def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
     seconds, queries = [], []
     result = None
     for _run in range(repeats):
+        if operation.setup:
+            operation.setup()
         with counting() as count:
             started = time.perf_counter()
             result = operation.run()

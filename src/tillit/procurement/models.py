@@ -58,6 +58,31 @@ class Procurement(models.Model):
         return self.name
 
 
+class AnnexPdf(models.Model):
+    """The annex as laid out to PDF last, in one language, kept so that a download need not wait
+    the seconds WeasyPrint takes over a long annex. `digest` is the SHA-256 of the HTML it was
+    laid out from: when anything the annex says has changed since (requirements, adjustments,
+    classifications, names, the date it carries), the digest differs and the copy is not used."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    language = models.CharField(max_length=2)
+    digest = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "language"], name="procurement_annexpdf_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procurement_id} ({self.language})"
+
+
 class AdjustmentAction(models.TextChoices):
     DROP = "drop", _("Drop the requirement")
     DOWNGRADE = "downgrade", _("Make it desirable (bör) instead of mandatory (ska)")

@@ -21,6 +21,7 @@ from tillit.procurement.models import (
     TenderAnswer,
 )
 from tillit.procurement.selectors import procurement_profile
+from tillit.procurement.tasks import prepare_annex
 
 
 def _check_procurement(
@@ -104,7 +105,15 @@ def procurement_create(
             },
         ),
     )
+    _prepare_annex_after_commit(procurement)
     return procurement
+
+
+def _prepare_annex_after_commit(procurement: Procurement) -> None:
+    """The worker lays the annex out as PDF once the change is committed (seconds for a long
+    annex), so the officer's download does not wait for it. A failed enqueue leaves the work to
+    that download, as when it comes before the worker is done."""
+    transaction.on_commit(lambda: prepare_annex.enqueue(str(procurement.pk)), robust=True)
 
 
 @transaction.atomic
@@ -147,6 +156,7 @@ def adjustment_set(
         obj=procurement,
         changes=diff({}, {"requirement": requirement.key, "justification": justification}),
     )
+    _prepare_annex_after_commit(procurement)
     return adjustment
 
 
@@ -160,6 +170,7 @@ def adjustment_remove(*, acting_user: User, adjustment: Adjustment) -> None:
         changes=diff({"requirement": adjustment.requirement.key, "action": adjustment.action}, {}),
     )
     adjustment.delete()
+    _prepare_annex_after_commit(adjustment.procurement)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from tillit.organisations.access import OrgAccess, access_organisation
 from tillit.organisations.roles import Permission
 from tillit.procurement import services
 from tillit.procurement.documents.annex_docx import render_annex_docx
-from tillit.procurement.documents.annex_pdf import render_annex_pdf
+from tillit.procurement.documents.annex_pdf import annex_pdf
 from tillit.procurement.documents.evaluation import (
     render_evaluation_docx,
     render_evaluation_pdf,
@@ -40,9 +40,16 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-ANNEX_RENDERERS: dict[str, Callable[[Any], bytes]] = {
-    "docx": render_annex_docx,
-    "pdf": render_annex_pdf,
+
+
+def _annex_docx(procurement: Procurement, language: str) -> bytes:
+    return render_annex_docx(annex_content(procurement, language))
+
+
+# A PDF is laid out from the procurement itself: it may be a copy kept from an earlier download.
+ANNEX_RENDERERS: dict[str, Callable[[Procurement, str], bytes]] = {
+    "docx": _annex_docx,
+    "pdf": annex_pdf,
 }
 EVALUATION_RENDERERS: dict[str, Callable[[Any], bytes]] = {
     "docx": render_evaluation_docx,
@@ -172,7 +179,7 @@ def annex_download(
         )
         return redirect("procurement-detail", org, target.pk)
     language = _language(request)
-    data = ANNEX_RENDERERS[fmt](annex_content(target, language))
+    data = ANNEX_RENDERERS[fmt](target, language)
     title = _("security annex")
     name = slugify(f"{title} {target.reference}")
     return _download(data, fmt, name)

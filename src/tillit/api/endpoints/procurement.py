@@ -29,7 +29,7 @@ from tillit.classification.selectors import assets_of
 from tillit.organisations.roles import Permission
 from tillit.procurement import services
 from tillit.procurement.models import AdjustmentAction, Procedure, Procurement
-from tillit.procurement.selectors import annex_content, procurement_profile, procurements_of
+from tillit.procurement.selectors import procurement_profile, procurements_of
 from tillit.procurement.views import ANNEX_RENDERERS, CONTENT_TYPES
 
 TAGS = ["procurement"]
@@ -225,7 +225,7 @@ class AnnexDownload(ApiView):
             raise Conflict(
                 _("The annex needs classified assets outside the security-protection track.")
             )
-        data = ANNEX_RENDERERS[fmt](annex_content(target, language))
+        data = ANNEX_RENDERERS[fmt](target, language)
         response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
         name = slugify(f"{_('security annex')} {target.reference}")
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -66,7 +66,7 @@ def _procurement(ds: Dataset) -> None:
         catalogue=catalogue,
         assets=assets,
     )
-    ds.procurement_id = procurement.pk
+    ds.procurement_id = str(procurement.pk)
 
 
 # An assessment's status, by weight: most are done, some are with the supplier or in review.

@@ -71,7 +71,7 @@ class Dataset:
     rows: Counter[str] = field(default_factory=Counter)  # rows written, per table
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
     user_id: int = 0
-    procurement_id: UUID | None = None
+    procurement_id: str = ""
     median_index: int = 0
 
     @property

@@ -17,6 +17,7 @@ from tillit.bench.runner import Measurement, run_bench
 from tillit.bench.scales import SMALL
 from tillit.classification.models import Asset
 from tillit.organisations.models import Organisation
+from tillit.procurement.models import AnnexPdf
 from tillit.suppliers.models import Contract, SubProcessor, Supplier
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ OPERATIONS = [
     "questionnaire",
     "annex_docx",
     "annex_pdf",
+    "annex_pdf_layout",
     "management_report",
     "import_csv",
     "import_xlsx",
@@ -98,6 +100,10 @@ def test_every_operation_runs_and_returns_the_right_result() -> None:
     # The questionnaire of each run was removed again.
     assert not Assessment.objects.filter(title="Benchmark").exists()
     assert result.measurement("annex_pdf").last["Content-Type"] == "application/pdf"
+    # Laid out by the worker, the annex is only read; laid out in the request, it is kept too.
+    kept, anew = result.measurement("annex_pdf"), result.measurement("annex_pdf_layout")
+    assert anew.queries[0] == kept.queries[0] + 1
+    assert str(AnnexPdf.objects.get().procurement_id) == ds.procurement_id
 
     text = table(result)
     for measurement in result.measurements:
@@ -135,3 +141,18 @@ def test_a_slow_operation_stops_after_three_runs(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(runner, "TIME_CAP", 0.0)
     operation = Operation("x", "x", lambda: None, lambda _r: Outcome(True, ""), 20)
     assert len(runner.measure(operation, 20, warmup=False).seconds) == 3
+
+
+def test_every_run_starts_from_its_setup_and_is_undone_by_its_reset() -> None:
+    events: list[str] = []
+    operation = Operation(
+        "x",
+        "x",
+        lambda: events.append("run"),
+        lambda _r: Outcome(True, ""),
+        2,
+        setup=lambda: events.append("setup"),
+        reset=lambda: events.append("reset"),
+    )
+    runner.measure(operation, 2, warmup=False)
+    assert events == ["setup", "run", "reset", "setup", "run", "reset"]
