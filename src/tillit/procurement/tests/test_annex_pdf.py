@@ -21,6 +21,7 @@ from tillit.procurement.models import AnnexPdf, Procurement
 from tillit.procurement.selectors import procurement_profile
 from tillit.procurement.services import adjustment_remove, adjustment_set, procurement_create
 from tillit.procurement.tasks import prepare_annex
+from tillit.procurement.tests.helpers import hr_procurement
 from tillit.testing import make_asset, make_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -40,19 +41,6 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return htmls
 
 
-def _procurement(personas: Personas) -> Procurement:
-    return procurement_create(
-        acting_user=personas.admin_a,
-        organisation=personas.org_a,
-        name="Nytt HR-system",
-        reference="KS 2026/7",
-        procedure="oppet",
-        officer=personas.admin_a,
-        catalogue=make_catalogue(),
-        assets=[make_asset(personas.org_a, "HR", confidentiality=3, personal_data=True)],
-    )
-
-
 def _kept(procurement: Procurement) -> dict[str, bytes]:
     rows = AnnexPdf.objects.filter(procurement=procurement).values_list("language", "pdf")
     return {language: bytes(pdf) for language, pdf in rows}
@@ -61,7 +49,7 @@ def _kept(procurement: Procurement) -> dict[str, bytes]:
 def test_a_download_is_laid_out_once_and_then_served_from_the_kept_copy(
     personas: Personas, laid_out: list[str]
 ) -> None:
-    procurement = _procurement(personas)  # the worker's task waits for a commit: none here
+    procurement = hr_procurement(personas)  # the worker's task waits for a commit: none here
     client = personas.client(personas.reader_a)
     url = f"/o/org-a/procurements/{procurement.pk}/annex.pdf"
     first = client.get(url)
@@ -78,7 +66,7 @@ def test_a_download_is_laid_out_once_and_then_served_from_the_kept_copy(
 
 
 def test_the_api_serves_the_kept_copy_too(personas: Personas, laid_out: list[str]) -> None:
-    procurement = _procurement(personas)
+    procurement = hr_procurement(personas)
     annex_pdf(procurement, "sv")
     client = client_with(make_token(personas.admin_a, personas.org_a, TokenScope.READ))
     url = f"/api/v1/organisations/org-a/procurements/{procurement.pk}/annex.pdf"
@@ -91,7 +79,7 @@ def test_the_api_serves_the_kept_copy_too(personas: Personas, laid_out: list[str
 def test_anything_the_annex_says_changing_lays_it_out_again(
     personas: Personas, laid_out: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    procurement = _procurement(personas)
+    procurement = hr_procurement(personas)
     assert annex_pdf(procurement, "sv") == b"%PDF stand-in 1"
     # A classification changed outside the procurement: the annex shows its new version.
     asset = procurement.assets.get()
@@ -119,7 +107,7 @@ def test_the_worker_lays_the_swedish_annex_out_after_each_change(
     """The tasks run at once in the tests: after each change the kept copy is the annex as it
     now reads, so the officer's download lays nothing out."""
     with django_capture_on_commit_callbacks(execute=True):
-        procurement = _procurement(personas)
+        procurement = hr_procurement(personas)
     assert _kept(procurement) == {"sv": b"%PDF stand-in 1"}
     requirement = procurement_profile(procurement).entries[0].entry.requirement
     with django_capture_on_commit_callbacks(execute=True):
@@ -172,7 +160,7 @@ def test_a_failed_enqueue_keeps_the_change_and_leaves_the_work_to_the_download(
 
     monkeypatch.setattr("tillit.procurement.services.prepare_annex", Unreachable())
     with django_capture_on_commit_callbacks(execute=True):
-        procurement = _procurement(personas)
+        procurement = hr_procurement(personas)
     assert Procurement.objects.filter(pk=procurement.pk).exists()
     assert not AnnexPdf.objects.exists()
     assert annex_pdf(procurement, "sv") == b"%PDF stand-in 1"

@@ -10,23 +10,14 @@ from docx import Document
 from tillit.catalogue.models import Catalogue, Requirement
 from tillit.conftest import Personas
 from tillit.procurement.models import Adjustment, Procurement, Tender
-from tillit.procurement.services import procurement_create, tender_create
+from tillit.procurement.services import tender_create
+from tillit.procurement.tests.helpers import hr_procurement
 from tillit.testing import make_asset, make_catalogue
 
 
 @pytest.fixture
 def procurement(personas: Personas) -> Procurement:
-    catalogue = make_catalogue()
-    return procurement_create(
-        acting_user=personas.admin_a,
-        organisation=personas.org_a,
-        name="Nytt HR-system",
-        reference="KS 2026/7",
-        procedure="oppet",
-        officer=personas.admin_a,
-        catalogue=catalogue,
-        assets=[make_asset(personas.org_a, "HR", confidentiality=3, personal_data=True)],
-    )
+    return hr_procurement(personas)
 
 
 def _url(procurement: Procurement, rest: str = "") -> str:
