@@ -46,7 +46,7 @@ def _annex_docx(procurement: Procurement, language: str) -> bytes:
     return render_annex_docx(annex_content(procurement, language))
 
 
-# A PDF is laid out from the procurement itself: it may be a copy kept from an earlier download.
+# A procurement's annex in a language; the PDF may be the copy kept since it was laid out.
 ANNEX_RENDERERS: dict[str, Callable[[Procurement, str], bytes]] = {
     "docx": _annex_docx,
     "pdf": annex_pdf,

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.api.models import TokenScope
 from tillit.api.tests.conftest import client_with, make_token
@@ -62,6 +62,8 @@ def test_a_download_is_laid_out_once_and_then_served_from_the_kept_copy(
     assert english == b"%PDF stand-in 2"
     assert 'lang="en"' in laid_out[1]
     assert client.get(url).content == b"%PDF stand-in 1"  # English has a copy of its own
+    with translation.override("en"):  # the reader's language is not the annex's
+        assert annex_pdf(procurement, "sv") == b"%PDF stand-in 1"
     assert _kept(procurement) == {"sv": b"%PDF stand-in 1", "en": b"%PDF stand-in 2"}
 
 
