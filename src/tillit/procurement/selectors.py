@@ -120,8 +120,15 @@ def _reason(adjusted: AdjustedEntry) -> str:
     return text
 
 
+class AnnexNotReadyError(Exception):
+    """The procurement's assets are not all classified, or one is on the security-protection
+    track: there is no annex to make."""
+
+
 def annex_content(procurement: Procurement, language: str) -> content.Annex:
     profile = procurement_profile(procurement)
+    if not profile.ready:
+        raise AnnexNotReadyError
     with translation.override(language):
         areas: dict[int, list[content.AnnexRequirement]] = {}
         titles: dict[int, str] = {}

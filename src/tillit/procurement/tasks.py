@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django_tasks import task
 
 from tillit.procurement.documents.annex_pdf import annex_pdf
 from tillit.procurement.models import Procurement
-from tillit.procurement.selectors import procurement_profile
+from tillit.procurement.selectors import AnnexNotReadyError
 
 
 @task()
@@ -16,5 +18,6 @@ def prepare_annex(procurement_id: str) -> None:
     current, the procurement is gone, or its annex cannot be made yet. English, asked for less,
     is laid out by its first download."""
     procurement = Procurement.objects.filter(pk=procurement_id).first()
-    if procurement is not None and procurement_profile(procurement).ready:
-        annex_pdf(procurement, "sv")
+    if procurement is not None:
+        with suppress(AnnexNotReadyError):
+            annex_pdf(procurement, "sv")

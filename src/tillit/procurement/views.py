@@ -29,6 +29,7 @@ from tillit.procurement.documents.evaluation import (
 from tillit.procurement.forms import ANSWER_CHOICES, AdjustmentForm, ProcurementForm, TenderForm
 from tillit.procurement.models import Adjustment, Procurement, Tender
 from tillit.procurement.selectors import (
+    AnnexNotReadyError,
     annex_content,
     evaluation_content,
     procurement_profile,
@@ -173,13 +174,13 @@ def annex_download(
     target = _procurement(access, procurement)
     if fmt not in ANNEX_RENDERERS:
         raise Http404
-    if not procurement_profile(target).ready:
+    try:
+        data = ANNEX_RENDERERS[fmt](target, _language(request))
+    except AnnexNotReadyError:
         messages.error(
             request, _("The annex needs classified assets outside the security-protection track.")
         )
         return redirect("procurement-detail", org, target.pk)
-    language = _language(request)
-    data = ANNEX_RENDERERS[fmt](target, language)
     title = _("security annex")
     name = slugify(f"{title} {target.reference}")
     return _download(data, fmt, name)

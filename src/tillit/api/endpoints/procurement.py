@@ -29,7 +29,7 @@ from tillit.classification.selectors import assets_of
 from tillit.organisations.roles import Permission
 from tillit.procurement import services
 from tillit.procurement.models import AdjustmentAction, Procedure, Procurement
-from tillit.procurement.selectors import procurement_profile, procurements_of
+from tillit.procurement.selectors import AnnexNotReadyError, procurement_profile, procurements_of
 from tillit.procurement.views import ANNEX_RENDERERS, CONTENT_TYPES
 
 TAGS = ["procurement"]
@@ -221,11 +221,12 @@ class AnnexDownload(ApiView):
         if fmt not in ANNEX_RENDERERS:
             raise NotFound
         language = self.query(AnnexQuerySerializer, request)["lang"]
-        if not procurement_profile(target).ready:
+        try:
+            data = ANNEX_RENDERERS[fmt](target, language)
+        except AnnexNotReadyError:
             raise Conflict(
                 _("The annex needs classified assets outside the security-protection track.")
-            )
-        data = ANNEX_RENDERERS[fmt](target, language)
+            ) from None
         response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
         name = slugify(f"{_('security annex')} {target.reference}")
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -9,7 +9,12 @@ from tillit.audit.models import AuditEvent
 from tillit.catalogue.models import Catalogue, Requirement
 from tillit.conftest import Personas
 from tillit.procurement.models import Adjustment, Procurement, Tender, TenderAnswer
-from tillit.procurement.selectors import annex_content, evaluation_content, procurement_profile
+from tillit.procurement.selectors import (
+    AnnexNotReadyError,
+    annex_content,
+    evaluation_content,
+    procurement_profile,
+)
 from tillit.procurement.services import (
     adjustment_remove,
     adjustment_set,
@@ -198,6 +203,8 @@ def test_level_four_in_scope_gives_no_annex(personas: Personas, catalogue: Catal
     assert profile.security_protection
     assert not profile.ready
     assert profile.entries == []
+    with pytest.raises(AnnexNotReadyError):
+        annex_content(procurement, "sv")
 
 
 def test_tender_evaluation(personas: Personas, catalogue: Catalogue) -> None:
