@@ -146,12 +146,29 @@ def _select_unnested(
     arrays = ", ".join(f"%s::{_array_type(field, database)}[]" for field in fields)
     names = ", ".join(f"column{number}" for number in range(1, len(fields) + 1))
     params = [
-        [convert(key[position]) for key in items] for position, convert in enumerate(converters)
+        _array_literal([convert(key[position]) for key in items])
+        for position, convert in enumerate(converters)
     ]
     with database.cursor() as cursor:
         cursor.execute(sql.replace("{keys}", f"unnest({arrays}) AS k({names})"), params)
         found: list[tuple[Any, ...]] = cursor.fetchall()
     return found
+
+
+def _array_literal(values: list[Any]) -> str:
+    """The values as PostgreSQL writes an array: each in double quotes, backslash and double
+    quote escaped, None as NULL. psycopg's own array dumper goes through a list in Python, one
+    call per value: some 3 s for the 700,000 keys of a national import, this a few tenths."""
+    return (
+        "{"
+        + ",".join(
+            "NULL"
+            if value is None
+            else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for value in values
+        )
+        + "}"
+    )
 
 
 def _array_type(field: models.Field[Any, Any], database: BaseDatabaseWrapper) -> str:

@@ -113,9 +113,9 @@ def test_matching_finds_the_rows_of_the_keys(
     world: World, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     org_a, org_b = world.personas.org_a, world.personas.org_b
-    # Names that array and list syntax would trip on, if a value were not a parameter.
-    services = [f"Tjänst {number}" for number in range(595)]
-    services += ["a, b", 'Citat "x"', "{klammer}", "O'Brien", "bak\\snedstreck"]
+    # Names that array and list syntax would trip on, if a value were not quoted right.
+    services = [f"Tjänst {number}" for number in range(593)]
+    services += ["a, b", 'Citat "x"', "{klammer}", "O'Brien", "bak\\snedstreck", "NULL", " kant "]
     bulk.insert(
         Contract,
         [
