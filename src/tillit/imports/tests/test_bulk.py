@@ -157,3 +157,15 @@ def test_a_key_longer_than_its_column_matches_nothing(world: World) -> None:
 
     assert bulk.matching(Contract, by, [(org_a.pk, stored + "T")], ("service",)) == []
     assert bulk.matching(Contract, by, [(org_a.pk, stored)], ("service",)) == [(stored,)]
+
+
+def test_a_key_with_no_value_matches_nothing(world: World) -> None:
+    org_a = world.personas.org_a
+    bulk.insert(
+        Contract,
+        [{"organisation_id": org_a.pk, "supplier_id": world.supplier.pk, "service": "Lön"}],
+    )
+    by = ("organisation", "start")  # the contract has no start: NULL equals nothing in SQL
+
+    assert bulk.matching(Contract, by, [(org_a.pk, None)], ("service",)) == []
+    assert bulk.matching(Contract, ("organisation",), [(org_a.pk,)], ("service",)) == [("Lön",)]
