@@ -48,6 +48,10 @@ MAX_UNPACKED = 500 * 1024 * 1024
 # are only formatted (which do not count towards MAX_ROWS) must not be read forever.
 MAX_SHEET_ROWS = 1_048_576
 _TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+# Cells with no value that openpyxl reads as empty: one styled and left blank, as Excel writes
+# them, or an empty inline string, as openpyxl writes "" (a cell of any other type, an error
+# say, is read by openpyxl).
+_VALUELESS = frozenset({None, "n", "s", "inlineStr"})
 # libxml2's errors about entities, and its limit on what they may expand to.
 _ENTITY_ERRORS = frozenset(
     getattr(etree.ErrorTypes, name) for name in dir(etree.ErrorTypes) if "ENTITY" in name
@@ -315,10 +319,13 @@ class _SheetParser(WorkSheetParser):
 
     def _cell(self, element: Any) -> tuple[int, str | dict[str, Any]]:
         kind = element.get("t")
+        children = len(element)
         # One child (a value or an inline string, no formula), reached directly: lxml's find
         # and findtext go through its path language in Python, and took half of the time.
         text = None
-        if kind in ("s", "inlineStr") and len(element) == 1:
+        if not children and kind in _VALUELESS:
+            text = ""
+        elif kind in ("s", "inlineStr") and children == 1:
             child = element[0]
             if kind == "s" and child.tag == VALUE_TAG:
                 index = child.text
