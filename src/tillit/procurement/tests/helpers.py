@@ -18,3 +18,17 @@ def hr_procurement(personas: Personas) -> Procurement:
         catalogue=make_catalogue(),
         assets=[make_asset(personas.org_a, "HR", confidentiality=3, personal_data=True)],
     )
+
+
+def unclassified_procurement(personas: Personas) -> Procurement:
+    """Organisation A's procurement of a system not yet classified: no annex can be made."""
+    return procurement_create(
+        acting_user=personas.admin_a,
+        organisation=personas.org_a,
+        name="Ekonomisystem",
+        reference="KS 2026/9",
+        procedure="oppet",
+        officer=None,
+        catalogue=make_catalogue(),
+        assets=[make_asset(personas.org_a, "Ekonomi")],
+    )

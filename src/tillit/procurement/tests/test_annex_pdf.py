@@ -19,10 +19,9 @@ from tillit.procurement.documents import annex_pdf as module
 from tillit.procurement.documents.annex_pdf import annex_pdf
 from tillit.procurement.models import AnnexPdf, Procurement
 from tillit.procurement.selectors import procurement_profile
-from tillit.procurement.services import adjustment_remove, adjustment_set, procurement_create
+from tillit.procurement.services import adjustment_remove, adjustment_set
 from tillit.procurement.tasks import prepare_annex
-from tillit.procurement.tests.helpers import hr_procurement
-from tillit.testing import make_asset, make_catalogue
+from tillit.procurement.tests.helpers import hr_procurement, unclassified_procurement
 
 pytestmark = pytest.mark.django_db
 
@@ -135,16 +134,7 @@ def test_the_worker_lays_the_swedish_annex_out_after_each_change(
 
 def test_the_worker_leaves_what_it_cannot_lay_out(personas: Personas, laid_out: list[str]) -> None:
     prepare_annex.call(str(uuid.uuid4()))  # deleted since the change
-    unclassified = procurement_create(
-        acting_user=personas.admin_a,
-        organisation=personas.org_a,
-        name="Ekonomisystem",
-        reference="KS 2026/9",
-        procedure="oppet",
-        officer=None,
-        catalogue=make_catalogue(),
-        assets=[make_asset(personas.org_a, "Ekonomi")],
-    )
+    unclassified = unclassified_procurement(personas)
     prepare_annex.call(str(unclassified.pk))
     assert laid_out == []
     assert not AnnexPdf.objects.exists()

@@ -10,8 +10,8 @@ from docx import Document
 from tillit.catalogue.models import Catalogue, Requirement
 from tillit.conftest import Personas
 from tillit.procurement.models import Adjustment, AnnexPdf, Procurement, Tender
-from tillit.procurement.services import procurement_create, tender_create
-from tillit.procurement.tests.helpers import hr_procurement
+from tillit.procurement.services import tender_create
+from tillit.procurement.tests.helpers import hr_procurement, unclassified_procurement
 from tillit.testing import make_asset, make_catalogue
 
 
@@ -80,16 +80,7 @@ def test_annex_downloads(personas: Personas, procurement: Procurement) -> None:
 
 
 def test_an_annex_that_cannot_be_made_says_why(personas: Personas) -> None:
-    procurement = procurement_create(
-        acting_user=personas.admin_a,
-        organisation=personas.org_a,
-        name="Ekonomisystem",
-        reference="KS 2026/9",
-        procedure="oppet",
-        officer=None,
-        catalogue=make_catalogue(),
-        assets=[make_asset(personas.org_a, "Ekonomi")],  # not classified
-    )
+    procurement = unclassified_procurement(personas)
     client = personas.client(personas.reader_a)
     for fmt in ("docx", "pdf"):
         response = client.get(_url(procurement, f"annex.{fmt}"), follow=True)
