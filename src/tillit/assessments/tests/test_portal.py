@@ -11,17 +11,25 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tillit.assessments import services
-from tillit.assessments.models import Answer, Assessment, AssessmentStatus, PortalLink
+from tillit.assessments.models import Answer, Assessment, AssessmentStatus, Finding, PortalLink
 from tillit.assessments.views import portal as portal_views
 from tillit.audit.models import AuditEvent
 from tillit.documents.models import Document
 from tillit.incidents.models import Incident
-from tillit.testing import make_assessment, make_organisation, make_user
+from tillit.testing import (
+    make_assessment,
+    make_catalogue,
+    make_organisation,
+    make_user,
+    plain_requirements,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +316,62 @@ def test_evidence_cannot_be_attached_after_submission(
     )
     assert not question.evidence.exists()
     assert not Document.objects.exists()
+
+
+def test_the_questionnaire_costs_the_same_for_3_and_15_questions(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    """Every question has an evidence file, an answer and a finding; measured while the
+    supplier answers, and again once submitted, reviewed (rejected, with a comment) and shared
+    with two organisations."""
+    counts = []
+    for size in (3, 15):
+        make_catalogue(requirements=plain_requirements(size))
+        assessment = make_assessment(make_organisation(), confidentiality=3)
+        with django_capture_on_commit_callbacks(execute=True):
+            link, token = services.link_issue(
+                acting_user=make_user(),
+                assessment=assessment,
+                contact_name="Kim",
+                contact_email="kim@leverantor.test",
+            )
+        for question in assessment.questions.all():
+            upload = SimpleUploadedFile(f"{question.label}.pdf", b"%PDF-1.7 bevis")
+            services.evidence_add(link=link, question=question, upload=upload)
+            services.answer_save(
+                link=link, question=question, version=0, answer="partial", description="Delvis"
+            )
+            Finding.objects.create(
+                organisation=assessment.organisation,
+                assessment=assessment,
+                question=question,
+                title="Brist",
+                severity="high",
+                required_action="Åtgärda",
+                deadline=dt.date(2030, 1, 1),
+            )
+        client = Client()
+        _sign_in(client, token, django_capture_on_commit_callbacks)
+        with CaptureQueriesContext(connection) as answering:
+            page = client.get(_url("portal-questionnaire", token)).content.decode()
+        assert page.count('<form method="post" action="/portal/') >= size * 3  # answer, evidence
+        assert page.count("<li>T-MANY-") == size
+        services.assessment_submit(link=link)
+        reviewer = make_user()
+        for question in assessment.questions.all():
+            services.answer_review(
+                acting_user=reviewer, question=question, review="rejected", comment="Saknas"
+            )
+        partners = [make_organisation("Grannkommunen"), make_organisation("Regionen")]
+        services.consent_give(link=link, all_organisations=False, organisations=partners)
+        with CaptureQueriesContext(connection) as submitted:
+            page = client.get(_url("portal-questionnaire", token)).content.decode()
+        assert page.count("<li>T-MANY-") == size
+        assert page.count("Saknas") == size
+        assert page.count('<article class="question-card" id="f-') == size
+        assert "Grannkommunen, Regionen" in page
+        counts.append((len(answering), len(submitted)))
+    assert counts[0] == counts[1]
 
 
 def test_the_supplier_reports_an_incident_through_its_link(

@@ -225,15 +225,27 @@ def test_the_detail_page_costs_the_same_for_3_and_30_questions(personas: Persona
 
 
 def test_the_lists_cost_the_same_for_2_and_12_assessments(personas: Personas) -> None:
+    """Each assessment (of its own supplier) has a finding on a question, so the finding list
+    shows a supplier per row too."""
     client = personas.client(personas.admin_a)
     counts = []
     for total in (2, 12):
         while Assessment.objects.count() < total:
-            make_assessment(personas.org_a)
+            assessment = make_assessment(personas.org_a)
+            Finding.objects.create(
+                organisation=personas.org_a,
+                assessment=assessment,
+                question=assessment.questions.first(),
+                title="Brist",
+                severity="low",
+                required_action="Åtgärda",
+                deadline=dt.date(2030, 1, 1),
+            )
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("assessment-list", args=["org-a"])).status_code == 200
-            assert client.get(reverse("finding-list", args=["org-a"])).status_code == 200
+            findings = client.get(reverse("finding-list", args=["org-a"]))
         counts.append(len(queries))
+    assert findings.content.decode().count('class="badge severity-low"') == 12
     assert counts[0] == counts[1]
 
 

@@ -14,8 +14,12 @@ from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.followup.calendar import calendar
 from tillit.followup.models import CalendarFeed, Kind, PlanItem, Policy
+from tillit.followup.services import calendar_feed_reset
 from tillit.followup.tests.helpers import certificate
-from tillit.testing import make_asset, make_contract
+from tillit.organisations.models import Membership
+from tillit.organisations.roles import Role
+from tillit.suppliers.services import certificate_add
+from tillit.testing import make_asset, make_contract, make_organisation, make_supplier
 
 
 def test_the_plan_lists_and_filters(personas: Personas) -> None:
@@ -95,6 +99,59 @@ def test_the_calendar_feed_is_secret_and_revocable(personas: Personas) -> None:
     client.post(reverse("followup-calendar-reset", args=["org-a"]))
     assert Client().get(feed_url).status_code == 404
     assert Client().get("/calendar/forged.ics").status_code == 404
+
+
+def _feed_queries(url: str) -> tuple[int, int, str]:
+    """The feed's queries while it brings the plan up to date, and once it is; its body."""
+    with CaptureQueriesContext(connection) as refreshing:
+        Client().get(url)
+    with CaptureQueriesContext(connection) as current:
+        body = Client().get(url).content.decode()
+    return len(refreshing), len(current), body
+
+
+def test_the_calendar_feed_costs_the_same_for_2_and_12_items(personas: Personas) -> None:
+    url = f"/calendar/{calendar_feed_reset(user=personas.admin_a)}.ics"
+    Client().get(url)  # the plan stored once, so both refreshes below add to it
+    for days in range(2):
+        certificate(personas, 10 + days, f"Cert {days}")
+    *few, _body = _feed_queries(url)
+    for days in range(2, 12):
+        certificate(personas, 10 + days, f"Cert {days}")
+    *many, body = _feed_queries(url)
+    assert body.count("BEGIN:VEVENT") == 12
+    assert many == few
+
+
+# Per organisation the user belongs to, the feed checks that its plan is current (two queries),
+# finds who answers for what (two) and reads the user's items (one). A person belongs to a few
+# organisations, so this stays small; what must not happen is a cost per item.
+PER_ORGANISATION = 5
+
+
+def test_the_calendar_feed_costs_a_fixed_number_of_queries_per_organisation(
+    personas: Personas,
+) -> None:
+    url = f"/calendar/{calendar_feed_reset(user=personas.admin_a)}.ics"
+    certificate(personas, 10, "Cert A")
+    _refreshing, one, _body = _feed_queries(url)
+    for number in range(2):
+        organisation = make_organisation()
+        Membership.objects.create(organisation=organisation, user=personas.admin_a, role=Role.ADMIN)
+        for days in range(5):
+            certificate_add(
+                acting_user=personas.admin_a,
+                organisation=organisation,
+                supplier=make_supplier(f"Cert {number}.{days}"),
+                kind="iso27001",
+                issuer="Cert AB",
+                scope="Allt",
+                valid_from=dt.date(2020, 1, 1),
+                valid_until=timezone.localdate() + dt.timedelta(days=10 + days),
+            )
+    _refreshing, three, body = _feed_queries(url)
+    assert body.count("BEGIN:VEVENT") == 11
+    assert three - one == 2 * PER_ORGANISATION
 
 
 def test_calendar_lines_are_escaped_and_folded() -> None:

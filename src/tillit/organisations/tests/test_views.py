@@ -8,7 +8,7 @@ from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.organisations.models import Membership, Organisation
 from tillit.organisations.roles import Role
-from tillit.testing import make_member
+from tillit.testing import make_member, make_organisation
 
 SETTINGS_FORM = {
     "name": "Organisation A",
@@ -152,6 +152,20 @@ def test_operator_duplicate_organisation_is_refused(personas: Personas) -> None:
     assert "redan registrerad" in response.content.decode()
     assert not Organisation.objects.filter(slug="ny").exists()
     assert not Membership.objects.filter(user__email="c@ny.test").exists()
+
+
+def test_the_operator_list_costs_the_same_for_2_and_12_organisations(personas: Personas) -> None:
+    personas.outsider.is_superuser = True
+    personas.outsider.save(update_fields=["is_superuser"])
+    client = personas.client(personas.outsider)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/operator/organisations/")
+    for _ in range(10):
+        make_member(make_organisation(), Role.ADMIN)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/operator/organisations/")
+    assert response.content.decode().count("<td>Kommun</td>") == 12
+    assert len(many) == len(few)
 
 
 def test_operator_page_is_for_operators_only(personas: Personas) -> None:

@@ -9,10 +9,11 @@ from docx import Document
 
 from tillit.catalogue.models import Catalogue, Requirement
 from tillit.conftest import Personas
+from tillit.organisations.roles import Role
 from tillit.procurement.models import Adjustment, AnnexPdf, Procurement, Tender
-from tillit.procurement.services import tender_create
+from tillit.procurement.services import procurement_create, tender_create
 from tillit.procurement.tests.helpers import hr_procurement, unclassified_procurement
-from tillit.testing import make_asset, make_catalogue
+from tillit.testing import make_asset, make_catalogue, make_member
 
 
 @pytest.fixture
@@ -152,6 +153,35 @@ def test_detail_query_count_does_not_grow(personas: Personas, procurement: Procu
         tender_create(acting_user=personas.admin_a, procurement=procurement, tenderer=f"T{index}")
     with CaptureQueriesContext(connection) as many:
         client.get(_url(procurement))
+    assert len(many) == len(few)
+
+
+def test_the_list_costs_the_same_for_2_and_12_procurements(personas: Personas) -> None:
+    catalogue = make_catalogue()
+    asset = make_asset(personas.org_a, "Ekonomi")
+
+    def procurements(count: int) -> None:
+        for _ in range(count):
+            officer = make_member(personas.org_a, Role.PROCUREMENT_OFFICER)
+            procurement_create(
+                acting_user=personas.admin_a,
+                organisation=personas.org_a,
+                name="Upphandling",
+                reference="KS 2026/1",
+                procedure="oppet",
+                officer=officer,
+                catalogue=catalogue,
+                assets=[asset],
+            )
+
+    client = personas.client(personas.admin_a)
+    procurements(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/o/org-a/procurements/")
+    procurements(10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/o/org-a/procurements/")
+    assert response.content.decode().count("@example.test</td>") == 12
     assert len(many) == len(few)
 
 

@@ -110,6 +110,39 @@ def test_the_list_costs_the_same_for_few_and_many_risks(personas: Personas) -> N
     assert counts[0] == counts[1]
 
 
+def test_the_heat_maps_cost_the_same_for_2_and_12_risks(personas: Personas) -> None:
+    client = personas.client(personas.admin_a)
+    contract = make_contract(personas.org_a)
+
+    def risks(count: int) -> None:
+        for index in range(count):
+            make_risk(
+                personas.org_a,
+                personas.admin_a,
+                owner=personas.reader_a,
+                supplier=contract.supplier,
+                inherent_likelihood=index % 4 + 1,
+                residual_likelihood=1,
+                residual_consequence=index % 3 + 1,
+            )
+
+    def heat_maps() -> list[int]:
+        totals = []
+        for kind in ("inherent", "residual"):
+            response = client.get(_url("risk-heatmap"), {"kind": kind}, headers={"HX-Request": "1"})
+            assert f'id="heatmap-{kind}"' in response.content.decode()
+            totals.append(response.context["heat"].total)
+        return totals
+
+    risks(2)
+    with CaptureQueriesContext(connection) as few:
+        heat_maps()
+    risks(10)
+    with CaptureQueriesContext(connection) as many:
+        assert heat_maps() == [12, 12]
+    assert len(many) == len(few)
+
+
 def test_a_risk_is_created_edited_and_shown(personas: Personas) -> None:
     client = personas.client(personas.admin_a)
     response = client.post(_url("risk-create"), _post_values(owner=personas.reader_a.pk))

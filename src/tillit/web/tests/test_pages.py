@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tillit.conftest import Personas
 from tillit.organisations.models import Membership
 from tillit.organisations.roles import Role
+from tillit.testing import make_organisation
 
 
 def test_home_takes_a_single_membership_straight_to_its_organisation(personas: Personas) -> None:
@@ -22,6 +25,24 @@ def test_home_lists_several_organisations(personas: Personas) -> None:
     content = personas.client(personas.admin_a).get("/").content.decode()
     assert "Organisation A" in content
     assert "Organisation B" in content
+
+
+def test_home_costs_the_same_for_2_and_12_memberships(personas: Personas) -> None:
+    def join(organisations: int) -> None:
+        for _ in range(organisations):
+            Membership.objects.create(
+                organisation=make_organisation(), user=personas.admin_a, role=Role.MANAGEMENT
+            )
+
+    client = personas.client(personas.admin_a)
+    join(1)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    join(10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/")
+    assert response.content.decode().count('<li><a href="/o/') == 12
+    assert len(many) == len(few)
 
 
 def test_home_without_organisation_explains(personas: Personas) -> None:
