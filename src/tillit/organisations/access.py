@@ -9,6 +9,7 @@ lack the permission gets 403.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,9 +44,7 @@ def access_organisation(
     user: User, slug: str, permission: Permission = Permission.VIEW
 ) -> OrgAccess:
     memberships = list(
-        Membership.objects.filter(
-            user=user, user__is_active=True, organisation__slug=slug
-        ).select_related("organisation")
+        _memberships(user).filter(organisation__slug=slug).select_related("organisation")
     )
     if not memberships:
         raise Http404
@@ -54,3 +53,17 @@ def access_organisation(
     if permission not in permissions:
         raise PermissionDenied
     return OrgAccess(user, memberships[0].organisation, roles, permissions)
+
+
+def permissions_in_each(user: User) -> dict[Any, frozenset[Permission]]:
+    """What the user may do in each of their organisations, by organisation id, as
+    access_organisation() decides it, in one query however many they belong to."""
+    roles: defaultdict[Any, set[Role]] = defaultdict(set)
+    for organisation_id, role in _memberships(user).values_list("organisation_id", "role"):
+        roles[organisation_id].add(Role(role))
+    return {organisation_id: permissions_for(held) for organisation_id, held in roles.items()}
+
+
+def _memberships(user: User) -> models.QuerySet[Membership]:
+    """The user's memberships, none if the account is deactivated."""
+    return Membership.objects.filter(user=user, user__is_active=True)

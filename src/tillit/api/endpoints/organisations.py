@@ -9,10 +9,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tillit.api.access import api_access, visible_organisations
+from tillit.api.access import api_access, token_of, user_of, visible_organisations
 from tillit.api.base import ApiView, Serializer
+from tillit.organisations.access import permissions_in_each
 from tillit.organisations.models import Nis2Category, OrganisationKind
-from tillit.organisations.roles import Permission
 
 
 class OrganisationSerializer(Serializer):
@@ -40,10 +40,13 @@ class OrganisationList(ApiView):
     )
     def get(self, request: Request) -> Response:
         organisations = visible_organisations(request)
-        permissions: dict[Any, frozenset[Permission]] = {}
-        for organisation in organisations:
-            permissions[organisation.pk] = api_access(request, organisation.slug).permissions
-        # A few at most (a person's memberships), but paginated like every list.
+        if token_of(request) is None:
+            permissions = permissions_in_each(user_of(request))
+        else:  # its own organisation only, narrowed by its scope
+            permissions = {
+                organisation.pk: api_access(request, organisation.slug).permissions
+                for organisation in organisations
+            }
         return self.page(request, organisations, OrganisationSerializer, permissions=permissions)
 
 
