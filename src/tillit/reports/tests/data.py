@@ -1,15 +1,22 @@
 """An organisation with something to show management: critical systems and their suppliers,
-open findings (one overdue), a risk and two months of snapshots."""
+open findings (one overdue), a risk and two months of snapshots; and, one at a time, a critical
+system with all that is shown of it, and a management report made."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tillit.accounts.models import User
 from tillit.assessments.models import Finding
+from tillit.documents.services import document_store
 from tillit.organisations.models import Organisation
-from tillit.reports.models import Snapshot
+from tillit.reports.models import ManagementReport, ReportStatus, Snapshot
+from tillit.reports.services import report_request
 from tillit.risks.tests.helpers import make_risk
+from tillit.suppliers.models import ART_28_POINTS
+from tillit.suppliers.services import certificate_add, processor_agreement_set
 from tillit.testing import make_assessment, make_asset, make_contract, make_supplier
 
 RISK = "Löneleverantören tappar personuppgifter"
@@ -57,3 +64,48 @@ def management_data(organisation: Organisation, user: User) -> None:
                 "incidents_12_months": 1,
             },
         )
+
+
+def critical_system(organisation: Organisation, user: User, name: str) -> None:
+    """A critical system with personal data, served by a supplier of its own under a contract
+    with a complete processor agreement, the supplier certified: a row of the critical systems
+    with everything in it."""
+    asset = make_asset(organisation, name, confidentiality=3, personal_data=True, data_subjects=100)
+    supplier = make_supplier(f"{name} AB")
+    contract = make_contract(organisation, supplier, assets=[asset])
+    processor_agreement_set(
+        acting_user=user,
+        contract=contract,
+        signed_on=dt.date(2026, 1, 1),
+        covered=set(ART_28_POINTS),
+    )
+    certificate_add(
+        acting_user=user,
+        organisation=organisation,
+        supplier=supplier,
+        kind="iso27001",
+        issuer="Cert AB",
+        scope="Allt",
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2199, 1, 1),
+    )
+
+
+def made_report(organisation: Organisation, user: User, reference: str) -> ManagementReport:
+    """A management report asked for through the service and made, as the worker leaves it."""
+    report = report_request(
+        acting_user=user,
+        organisation=organisation,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 6, 30),
+        language="sv",
+        reference=reference,
+    )
+    report.document = document_store(
+        acting_user=user,
+        organisation=organisation,
+        upload=SimpleUploadedFile("ledningsrapport.pdf", b"%PDF-1.7 rapport"),
+    )
+    report.status = ReportStatus.DONE
+    report.save(update_fields=["document", "status"])
+    return report

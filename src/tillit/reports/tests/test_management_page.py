@@ -4,12 +4,16 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tillit.conftest import Personas
 from tillit.reports.management_report import report_context
 from tillit.reports.models import ManagementReport
-from tillit.reports.tests.data import management_data
+from tillit.reports.tests.data import critical_system, made_report, management_data
+from tillit.testing import make_asset
 
 CHARTS = (
     "chart-findings",
@@ -80,3 +84,58 @@ def test_the_page_and_the_report_draw_the_same_charts(personas: Personas) -> Non
     assert [c.svg for c in context["charts"]] == [c.svg for c in response.context["charts"]]
     for chart in context["charts"]:
         assert chart.svg in response.content.decode()
+
+
+def _worked_out(client: Client, personas: Personas) -> tuple[int, str]:
+    """The queries of the request that works the overview out: the one after an audited write,
+    which leaves what was kept out of date (the follow-up plan as well)."""
+    url = reverse("management", args=["org-a"])
+    client.get(url)  # kept, as it mostly is
+    make_asset(personas.org_a, integrity=1)  # audited, and not critical: no row of its own
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert any("INSERT" in q["sql"] and "tillit_cache" in q["sql"] for q in queries), (
+        "worked out and kept anew"
+    )
+    return len(queries), response.content.decode()
+
+
+def _rows(personas: Personas, numbers: range) -> None:
+    for number in numbers:
+        name = f"Kritiskt {number:02d}"
+        critical_system(personas.org_a, personas.admin_a, name)
+        made_report(personas.org_a, personas.admin_a, f"KS 2026/{number}")
+
+
+def test_working_the_overview_out_costs_the_same_for_2_and_14_critical_systems(
+    personas: Personas,
+) -> None:
+    client = personas.client(personas.reader_a)
+    _rows(personas, range(2))
+    few, _text = _worked_out(client, personas)
+    _rows(personas, range(2, 14))
+    many, text = _worked_out(client, personas)
+    text = " ".join(text.split())
+    for number in range(14):  # each with its level, supplier, certificate and agreement
+        name = f"Kritiskt {number:02d}"
+        row = f'<th scope="row">{name}</th> <td>3</td> <td>{name} AB</td> <td>Ja</td> <td>Ja</td>'
+        assert f"{row} <td>Ja</td>" in text
+    assert text.count("/documents/") >= 10  # the reports' downloads
+    assert many == few
+
+
+def test_the_report_list_costs_the_same_for_2_and_12_reports(personas: Personas) -> None:
+    client = personas.client(personas.reader_a)
+    url = reverse("management-report", args=["org-a"])
+    reports = [made_report(personas.org_a, personas.admin_a, f"KS 2026/{n}") for n in range(2)]
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, headers={"HX-Request": "true"})
+    reports += [made_report(personas.org_a, personas.admin_a, f"KS 2026/{n}") for n in range(10)]
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert text.count("<li>") == 10  # the newest ten, each with its download
+    for report in reports[-10:]:
+        assert report.document is not None
+        assert reverse("document-download", args=["org-a", report.document.pk]) in text
+    assert len(many) == len(few)
