@@ -9,8 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks as Capture
 
-from tillit.api.tests.conftest import World
-from tillit.api.tests.test_list_queries import cost
+from tillit.api.tests.conftest import World, cost
 from tillit.assessments import services
 from tillit.assessments.models import Assessment, AssessmentStatus, Finding, FindingStatus
 from tillit.audit.models import AuditEvent

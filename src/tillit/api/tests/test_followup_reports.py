@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tillit.accounts.models import User
-from tillit.api.tests.conftest import World
-from tillit.api.tests.test_list_queries import FEW, MANY, cost
+from tillit.api.tests.conftest import FEW, MANY, World, cost
 from tillit.audit.models import AuditEvent
 from tillit.classification.services import asset_update
 from tillit.documents.services import document_store

@@ -8,15 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tillit.api.tests.conftest import World
+from tillit.api.tests.conftest import FEW, MANY, World, cost
 from tillit.assessments.models import Assessment
 from tillit.assessments.services import link_issue
 from tillit.catalogue.models import Catalogue
@@ -40,18 +37,6 @@ from tillit.testing import (
     make_user,
     plain_requirements,
 )
-
-FEW, MANY = 2, 14
-
-
-def cost(client: Any, url: str, **params: Any) -> tuple[int, Any]:
-    """The number of queries a GET of url takes, and its JSON. A first request, not counted,
-    takes what is not the list's: the token recording its use (at most once a minute)."""
-    client.get(url, params)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content
-    return len(queries), response.json()
 
 
 def _document(world: World) -> Document:

@@ -20,8 +20,7 @@ from tillit.api.endpoints.contracts import (
     ProcessorAgreementSerializer,
 )
 from tillit.api.endpoints.suppliers import SupplierRefSerializer, SupplierSerializer
-from tillit.api.tests.conftest import World
-from tillit.api.tests.test_list_queries import cost
+from tillit.api.tests.conftest import World, cost
 from tillit.classification.selectors import assets_of
 from tillit.conftest import Personas
 from tillit.documents.models import Document

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tillit.api.tests.conftest import World, client_with, make_token
-from tillit.api.tests.test_list_queries import cost
+from tillit.api.tests.conftest import World, client_with, cost, make_token
 from tillit.audit.models import AuditEvent
 from tillit.organisations.roles import Permission, Role
 from tillit.risks.models import Risk, RiskSettings, RiskStatus
