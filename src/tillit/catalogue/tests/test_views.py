@@ -54,6 +54,25 @@ def test_requirement_page_shows_texts_and_references(personas: Personas) -> None
     assert "NIS2 Art. 21(2)(b)" in content
 
 
+def test_the_requirement_page_costs_the_same_for_2_and_14_references(
+    personas: Personas,
+) -> None:
+    def requirement_citing(count: int) -> str:
+        [requirement] = plain_requirements(1)
+        requirement["references"] = {"iso27001_2022": [f"A.5.{n}" for n in range(1, count + 1)]}
+        catalogue = make_catalogue(requirements=[requirement])
+        return f"/o/org-a/catalogue/{catalogue.requirements.get().pk}/"
+
+    client = personas.client(personas.reader_a)
+    few_url, many_url = requirement_citing(2), requirement_citing(14)
+    with CaptureQueriesContext(connection) as few:
+        client.get(few_url)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(many_url)
+    assert response.content.decode().count("eller likvärdigt</li>") == 14
+    assert len(many) == len(few)
+
+
 def test_no_catalogue_yet_says_so(personas: Personas) -> None:
     content = personas.client(personas.reader_a).get("/o/org-a/catalogue/").content.decode()
     assert "Ingen kravkatalog har importerats ännu." in content

@@ -15,6 +15,7 @@ from tillit.conftest import Personas
 from tillit.organisations.roles import Role
 from tillit.risks.models import Risk, RiskSettings, RiskStatus
 from tillit.risks.selectors import above_appetite, band_counts, heatmap
+from tillit.risks.services import risk_update
 from tillit.risks.tests.helpers import make_case, make_finding, make_risk
 from tillit.testing import make_contract, make_member
 
@@ -140,6 +141,39 @@ def test_the_heat_maps_cost_the_same_for_2_and_12_risks(personas: Personas) -> N
     risks(10)
     with CaptureQueriesContext(connection) as many:
         assert heat_maps() == [12, 12]
+    assert len(many) == len(few)
+
+
+def test_the_risk_page_costs_the_same_for_2_and_14_changes_in_its_history(
+    personas: Personas,
+) -> None:
+    finding = make_finding(personas.org_a)
+    contract = finding.assessment.contracts.get()
+    risk = make_risk(
+        personas.org_a,
+        personas.admin_a,
+        owner=personas.reader_a,
+        supplier=contract.supplier,
+        contract=contract,
+        asset=contract.assets.get(),
+        finding=finding,
+        case=make_case(personas.org_a, personas.admin_a),
+    )
+
+    def change(count: int) -> None:
+        for _ in range(count):
+            measures = f"Åtgärd {AuditEvent.objects.count()}"
+            risk_update(acting_user=personas.admin_a, risk=risk, measures=measures)
+
+    client = personas.client(personas.reader_a)
+    change(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url("risk-detail", risk.pk))
+    change(12)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(_url("risk-detail", risk.pk)).content.decode()
+    assert page.count(": risk.update</li>") == 14
+    assert "Intrång hos lönesystemets leverantör" in page  # the linked case's incident
     assert len(many) == len(few)
 
 

@@ -6,11 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tillit.conftest import Personas
 from tillit.documents.models import Document
 from tillit.suppliers.models import Contract, DataLocation, ProcessorAgreement
+from tillit.suppliers.services import contract_update
 from tillit.testing import make_asset, make_contract, make_supplier
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -100,6 +103,47 @@ def test_the_contract_page(personas: Personas) -> None:
     assert "there is no processor agreement" in page
     assert "without a transfer mechanism" in page
     assert "/edit/" not in page  # a reader gets no edit links
+
+
+# Outside the EU/EEA, so each row carries a badge the test can count.
+COUNTRIES = ("US", "GB", "CH", "JP", "CA", "AU", "IN", "BR", "KR", "SG", "ZA", "MX", "NZ", "AR")
+
+
+def _serve(contract: Contract, personas: Personas, count: int) -> None:
+    """Have the contract serve `count` more classified assets and store its data in `count`
+    more countries."""
+    start = contract.locations.count()
+    for country in COUNTRIES[start : start + count]:
+        DataLocation.objects.create(contract=contract, country=country)
+    classification: dict[str, Any] = {
+        "personal_data": True,
+        "protected_identities": "skyddad_folkbokforing",
+    }
+    more = [make_asset(personas.org_a, confidentiality=2, **classification) for _ in range(count)]
+    contract_update(
+        acting_user=personas.admin_a, contract=contract, assets=[*contract.assets.all(), *more]
+    )
+
+
+def test_the_contract_page_costs_the_same_for_2_and_14_assets_and_countries(
+    personas: Personas,
+) -> None:
+    contract = make_contract(personas.org_a)
+    _serve(contract, personas, 2)
+    client = _english(personas.client(personas.reader_a))
+    url = f"/o/org-a/contracts/{contract.pk}/"
+    client.get(url)  # the first request saves the cookie's language on the user
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _serve(contract, personas, 12)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assets = contract.assets.all()
+    assert len(assets) == 14
+    assert all(f'href="/o/org-a/assets/{asset.pk}/"' in page for asset in assets)
+    assert page.count("Protected identities") == 14  # from each asset's classification
+    assert page.count("Outside the EU/EEA</span>") == 14
+    assert len(many) == len(few)
 
 
 def test_other_organisations_contracts_are_404(personas: Personas) -> None:
