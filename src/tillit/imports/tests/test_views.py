@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
@@ -88,6 +90,33 @@ def test_check_then_confirm_imports_in_the_background(world: World) -> None:
     # A job already run is not run again (a worker re-running a task).
     run_import.call(str(imported.pk))
     assert Contract.objects.count() == 1
+
+
+def test_a_check_costs_the_same_for_2_and_12_problems(world: World) -> None:
+    client = _client(world.personas, world.personas.admin_a)
+
+    def checked(problems: int) -> ImportJob:
+        """A check of a file whose every row names a system the organisation does not have."""
+        rows = [
+            [world.orgnr, "556677-8899", f"Okänt {n}", "2024-01-01", "", "", "SE", "24"]
+            for n in range(problems)
+        ]
+        upload = SimpleUploadedFile("avtal.csv", csv_bytes([CONTRACT_COLUMNS, *rows]))
+        client.post("/o/org-a/import/", {"kind": "contracts", "file": upload})
+        job = ImportJob.objects.order_by("-requested_at").first()
+        assert job is not None
+        assert job.problem_count == problems
+        return job
+
+    few_job = checked(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/o/org-a/import/jobs/{few_job.pk}/")
+    job = checked(12)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(f"/o/org-a/import/jobs/{job.pk}/")
+    page = response.content.decode()
+    assert page.count("<code>system_name</code>") == 12  # every problem, with its column
+    assert len(many) == len(few)
 
 
 def test_a_pending_job_page_asks_again(world: World) -> None:

@@ -11,9 +11,14 @@ from tillit.catalogue.models import Catalogue, Requirement
 from tillit.conftest import Personas
 from tillit.organisations.roles import Role
 from tillit.procurement.models import Adjustment, AnnexPdf, Procurement, Tender
-from tillit.procurement.services import procurement_create, tender_create
+from tillit.procurement.services import (
+    adjustment_set,
+    procurement_create,
+    tender_answers_save,
+    tender_create,
+)
 from tillit.procurement.tests.helpers import hr_procurement, unclassified_procurement
-from tillit.testing import make_asset, make_catalogue, make_member
+from tillit.testing import make_asset, make_catalogue, make_member, plain_requirements
 
 
 @pytest.fixture
@@ -182,6 +187,54 @@ def test_the_list_costs_the_same_for_2_and_12_procurements(personas: Personas) -
     with CaptureQueriesContext(connection) as many:
         response = client.get("/o/org-a/procurements/")
     assert response.content.decode().count("@example.test</td>") == 12
+    assert len(many) == len(few)
+
+
+def test_a_tender_s_answers_cost_the_same_for_3_and_15_requirements(personas: Personas) -> None:
+    # Three mandatory requirements always apply; thirteen more once a system has integrity 2.
+    requirements = plain_requirements(16, applies_when={"integrity_min": 2})
+    for requirement in requirements[:3]:
+        requirement |= {"applies_when": True, "ska_when": True}
+    procurement = procurement_create(
+        acting_user=personas.admin_a,
+        organisation=personas.org_a,
+        name="Ekonomisystem",
+        reference="KS 2026/9",
+        procedure="oppet",
+        officer=personas.admin_a,
+        catalogue=make_catalogue(requirements=requirements),
+        assets=[make_asset(personas.org_a, "Ekonomi", integrity=1)],
+    )
+    tender = tender_create(acting_user=personas.admin_a, procurement=procurement, tenderer="A")
+    client = personas.client(personas.admin_a)
+    url = _url(procurement, f"tenders/{tender.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+
+    procurement.assets.add(make_asset(personas.org_a, "Lön", integrity=2))
+    by_key = {r.key: r for r in Requirement.objects.filter(catalogue=procurement.catalogue)}
+    for key, action in (("T-MANY-00", "downgrade"), ("T-MANY-09", "drop")):
+        adjustment_set(
+            acting_user=personas.admin_a,
+            procurement=procurement,
+            requirement=by_key[key],
+            action=action,
+            justification="Ingår i ramavtalet",
+        )
+    kept = sorted(set(by_key) - {"T-MANY-09"})
+    tender_answers_save(
+        acting_user=personas.admin_a,
+        tender=tender,
+        answers={key: index % 2 == 0 for index, key in enumerate(kept)},
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    content = response.content.decode()
+    assert content.count('<select id="answer-T-MANY-') == 15  # one row per requirement kept
+    assert content.count("<td>bör</td>") == 13  # twelve desirable, one made desirable
+    assert content.count('value="yes" selected') == 8  # each row's answer
+    assert content.count('value="no" selected') == 7
     assert len(many) == len(few)
 
 
