@@ -8,7 +8,7 @@ import math
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,32 +107,47 @@ TIME_CAP = 60.0
 MIN_RUNS = 3
 
 
-def measure(operation: Operation, repeats: int, warmup: bool) -> Measurement:
-    if warmup and operation.warmup:
-        operation.run()
-        if operation.reset:
-            operation.reset()
-    seconds, queries = [], []
-    result = None
-    for _run in range(repeats):
-        if operation.setup:
-            operation.setup()
-        with counting() as count:
-            started = time.perf_counter()
-            result = operation.run()
-            seconds.append(time.perf_counter() - started)
-        queries.append(count[0])
-        if operation.reset:
-            operation.reset()
-        if len(seconds) >= MIN_RUNS and sum(seconds) > TIME_CAP:
+def measure(operations: Sequence[Operation], repeats: int, warmup: bool) -> list[Measurement]:
+    """Each operation's measurement (usually of one), their runs taken in turn (the first
+    first, then the last first, and so on): an operation and its floor are timed at the same
+    moments, so their ratio compares them at one speed of a CPU that can be a third slower one
+    minute than the next."""
+    if warmup:
+        for operation in operations:
+            if operation.warmup:
+                operation.run()
+                if operation.reset:
+                    operation.reset()
+    seconds: list[list[float]] = [[] for _operation in operations]
+    queries: list[list[int]] = [[] for _operation in operations]
+    results: list[Any] = [None for _operation in operations]
+    for run in range(repeats):
+        order = list(enumerate(operations))
+        for index, operation in order if run % 2 == 0 else reversed(order):
+            if operation.setup:
+                operation.setup()
+            with counting() as count:
+                started = time.perf_counter()
+                results[index] = operation.run()
+                seconds[index].append(time.perf_counter() - started)
+            queries[index].append(count[0])
+            if operation.reset:
+                operation.reset()
+        if run + 1 >= MIN_RUNS and sum(map(sum, seconds)) > TIME_CAP:
             break
-    measurement = Measurement(operation, seconds, queries, operation.check(result), result)
-    if operation.median is not None:
-        operation.median()  # warmed up as the operation was (the stored plan brought up to date)
-        with counting() as count:
-            operation.median()
-        measurement.median_queries = count[0]
-    return measurement
+    measurements = []
+    for index, operation in enumerate(operations):
+        result = results[index]
+        measurement = Measurement(
+            operation, seconds[index], queries[index], operation.check(result), result
+        )
+        if operation.median is not None:
+            operation.median()  # warmed up as the operation was (the stored plan up to date)
+            with counting() as count:
+                operation.median()
+            measurement.median_queries = count[0]
+        measurements.append(measurement)
+    return measurements
 
 
 REFERENCE_ADDITIONS = 5_000_000
@@ -165,23 +180,31 @@ def run_bench(
     try:
         result.load.append(os.getloadavg()[0])
         result.reference.append(reference_seconds())
-        for operation in operations(dataset):
-            runs = repeats or min(operation.repeats, scale.max_repeats)
-            progress(f"timing {operation.key} ({runs} runs)")
+        listed = {operation.key: operation for operation in operations(dataset)}
+        floors = {operation.floor for operation in listed.values() if operation.floor}
+        for operation in listed.values():
+            if operation.key in floors:
+                continue  # timed with the operation it is the floor of
+            together = [operation]
+            if operation.floor:
+                together.append(listed[operation.floor])
+            runs = repeats or min(min(o.repeats for o in together), scale.max_repeats)
+            progress(f"timing {' with '.join(o.key for o in together)} ({runs} runs)")
             # The collector as in a web process (tillit/wsgi.py). What the bench itself holds
             # (its plan of the dataset, millions of objects at national scale, and the results
             # of the operations timed so far) is frozen with what is loaded: a web process
             # holds nothing of the kind.
             serve_requests()
             cpu = reference_seconds(REFERENCE_ADDITIONS // 5)
-            result.measurements.append(measure(operation, runs, scale.warmup))
-            result.measurements[-1].cpu = cpu
+            measured = measure(together, runs, scale.warmup)
+            for measurement in measured:
+                measurement.cpu = cpu
+            if operation.floor:
+                measured[0].floor_median = measured[1].median
+            result.measurements += measured
         result.load.append(os.getloadavg()[0])
         result.reference.append(reference_seconds())
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
-    for measurement in result.measurements:
-        if measurement.operation.floor:
-            measurement.floor_median = result.measurement(measurement.operation.floor).median
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
@@ -140,7 +141,7 @@ def test_a_budget_with_a_floor_holds_only_near_the_floor() -> None:
 def test_a_slow_operation_stops_after_three_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "TIME_CAP", 0.0)
     operation = Operation("x", "x", lambda: None, lambda _r: Outcome(True, ""), 20)
-    assert len(runner.measure(operation, 20, warmup=False).seconds) == 3
+    assert len(runner.measure([operation], 20, warmup=False)[0].seconds) == 3
 
 
 def test_every_run_starts_from_its_setup_and_is_undone_by_its_reset() -> None:
@@ -154,5 +155,44 @@ def test_every_run_starts_from_its_setup_and_is_undone_by_its_reset() -> None:
         setup=lambda: events.append("setup"),
         reset=lambda: events.append("reset"),
     )
-    runner.measure(operation, 2, warmup=False)
+    runner.measure([operation], 2, warmup=False)
     assert events == ["setup", "run", "reset", "setup", "run", "reset"]
+
+
+def test_an_operation_and_its_floor_are_timed_in_turn() -> None:
+    """So that their ratio compares them at the same speed of the CPU."""
+    events: list[str] = []
+
+    def operation(key: str) -> Operation:
+        return Operation(key, key, lambda: events.append(key), lambda _r: Outcome(True, ""), 3)
+
+    timed, floor = runner.measure([operation("op"), operation("floor")], 3, warmup=False)
+    assert events == ["op", "floor", "floor", "op", "op", "floor"]
+    assert (len(timed.seconds), len(floor.seconds)) == (3, 3)
+
+
+def test_the_ratio_to_the_floor_is_of_runs_timed_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the floor's runs in between the operation's count: here the operation takes twice
+    its floor each time, while the machine gets four times slower."""
+    speed = iter([1, 1, 2, 2, 4, 4])
+    clock = [0.0]
+
+    def perf_counter() -> float:
+        return clock[0]
+
+    def work(seconds: float) -> Callable[[], None]:
+        def run() -> None:
+            clock[0] += seconds * next(speed)
+
+        return run
+
+    monkeypatch.setattr(runner, "time", SimpleNamespace(perf_counter=perf_counter))
+    monkeypatch.setattr(runner, "reference_seconds", lambda _additions=0: 0.2)
+    monkeypatch.setattr(runner, "serve_requests", lambda: None)
+    op = Operation("op", "op", work(0.02), lambda _r: Outcome(True, ""), 3, floor="floor")
+    floor = Operation("floor", "floor", work(0.01), lambda _r: Outcome(True, ""), 3)
+    monkeypatch.setattr(runner, "build", lambda _scale, _seed: SimpleNamespace(seconds={}))
+    monkeypatch.setattr(runner, "operations", lambda _dataset: [op, floor])
+    result = runner.run_bench(SMALL, seed=1, repeats=3)
+    assert [m.operation.key for m in result.measurements] == ["op", "floor"]
+    assert result.measurement("op").floor_ratio == pytest.approx(2)
