@@ -8,6 +8,8 @@ send.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -335,15 +337,27 @@ def follow_up_plan(organisation: Organisation, today: dt.date) -> list[PlanItem]
 
 def coordinators(organisation: Organisation) -> list[User]:
     """Who gets the items nobody owns: the security coordinators, else the administrators."""
-    members = list(
-        Membership.objects.filter(
-            organisation=organisation,
-            user__is_active=True,
-            role__in=(Role.SECURITY_COORDINATOR, Role.ADMIN),
-        ).select_related("user")
-    )
-    chosen = [m.user for m in members if m.role == Role.SECURITY_COORDINATOR] or [
-        m.user for m in members
+    return _coordinators_among(_memberships([organisation])[organisation.pk])
+
+
+def _memberships(organisations: Iterable[Organisation]) -> defaultdict[Any, list[Membership]]:
+    """Each organisation's memberships, with their users, in one query."""
+    found: defaultdict[Any, list[Membership]] = defaultdict(list)
+    for membership in Membership.objects.filter(organisation__in=organisations).select_related(
+        "user"
+    ):
+        found[membership.organisation_id].append(membership)
+    return found
+
+
+def _coordinators_among(memberships: list[Membership]) -> list[User]:
+    eligible = [
+        membership
+        for membership in memberships
+        if membership.user.is_active and membership.role in (Role.SECURITY_COORDINATOR, Role.ADMIN)
+    ]
+    chosen = [m.user for m in eligible if m.role == Role.SECURITY_COORDINATOR] or [
+        m.user for m in eligible
     ]
     return sorted(set(chosen), key=lambda user: user.email)
 
@@ -359,8 +373,19 @@ class Responsibility:
 
     @classmethod
     def of(cls, organisation: Organisation) -> Responsibility:
-        members = Membership.objects.filter(organisation=organisation)
-        return cls(coordinators(organisation), set(members.values_list("user_id", flat=True)))
+        return cls.of_each([organisation])[organisation.pk]
+
+    @classmethod
+    def of_each(cls, organisations: list[Organisation]) -> dict[Any, Responsibility]:
+        """Each organisation's, by its pk, in one query however many."""
+        memberships = _memberships(organisations)
+        return {
+            organisation.pk: cls(
+                _coordinators_among(memberships[organisation.pk]),
+                {membership.user_id for membership in memberships[organisation.pk]},
+            )
+            for organisation in organisations
+        }
 
     def people(self, item: PlanItem) -> list[User]:
         owner = item.owner
