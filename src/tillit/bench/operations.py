@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from django.db import connection, transaction
@@ -326,12 +327,22 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    """The rows as Excel keeps them: dates as dates (a number in a date style), whole numbers
+    as numbers, the rest as text."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in rows:
-        sheet.append(row)
+        sheet.append([_as_excel_keeps(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _as_excel_keeps(value: str) -> object:
+    if value.isdigit():
+        return int(value)
+    with suppress(ValueError):
+        return dt.date.fromisoformat(value)
+    return value

@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import openpyxl
@@ -35,6 +36,8 @@ from lxml import etree  # type: ignore[import-untyped]
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet import _reader
 from openpyxl.worksheet._reader import INLINE_STRING, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
@@ -277,10 +280,11 @@ def _check_archive(content: bytes) -> None:
 
 class _SheetParser(WorkSheetParser):
     """openpyxl's parser of a worksheet, reading only the rows, through lxml, and with a quicker
-    path for the commonest cells, text: a shared string (how Excel writes text) or a plain
-    inline string, <is><t>text</t></is> (how openpyxl's write-only mode and many exporters
-    write it), which it turns into text at once. Every other cell (numbers, dates, booleans,
-    formulas, errors, rich text) is parsed by openpyxl itself."""
+    path for the commonest cells, which it turns into text at once: text as a shared string
+    (how Excel writes it) or a plain inline string, <is><t>text</t></is> (how openpyxl's
+    write-only mode and many exporters write it), and numbers, dates among them (Excel writes
+    a date as a number in a date style). Every other cell (booleans, formulas, errors, rich
+    text, a date out of range) is parsed by openpyxl itself."""
 
     def parse(self) -> Generator[tuple[int, list[tuple[int, str | dict[str, Any]]]], None, None]:
         rows = etree.iterparse(
@@ -325,7 +329,7 @@ class _SheetParser(WorkSheetParser):
         text = None
         if not children and kind in _VALUELESS:
             text = ""
-        elif kind in ("s", "inlineStr") and children == 1:
+        elif children == 1:
             child = element[0]
             if kind == "s" and child.tag == VALUE_TAG:
                 index = child.text
@@ -340,6 +344,8 @@ class _SheetParser(WorkSheetParser):
                 and child[0].tag == _TEXT_TAG
             ):  # <is><t>text</t></is>
                 text = child[0].text or ""
+            elif kind in (None, "n") and child.tag == VALUE_TAG:
+                text = self._number(element, child.text)
         if not isinstance(text, str):
             cell = super().parse_cell(element)
             return cell["column"], cell
@@ -349,6 +355,30 @@ class _SheetParser(WorkSheetParser):
         else:
             self.col_counter += 1
         return self.col_counter, text.strip()
+
+    def _number(self, element: Any, text: str | None) -> str | None:
+        """A number as text, or the date its style makes it (as Excel writes dates); None
+        for a date out of range, which openpyxl reads as an error."""
+        if not text:
+            return ""
+        # openpyxl's own conversion (private, not in its type stubs): a malformed number
+        # raises as it does there.
+        number = _reader._cast_number(text)  # type: ignore[attr-defined]
+        style = element.get("s", 0)
+        if style:
+            style = int(style)
+        if style not in self.date_formats:
+            return _text(number)
+        return _date_text(number, self.epoch, style in self.timedelta_formats)
+
+
+# A sheet repeats its dates (contracts start on the first of a month): each is converted once.
+@lru_cache(maxsize=4096)
+def _date_text(number: float, epoch: dt.datetime, timedelta: bool) -> str | None:
+    try:
+        return _text(from_excel(number, epoch, timedelta=timedelta))
+    except (OverflowError, ValueError):
+        return None
 
 
 def _row_number(text: str) -> int:

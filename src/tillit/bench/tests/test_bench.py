@@ -3,20 +3,25 @@ right kind of result. Nothing is asserted about time."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import io
 import json
 from collections.abc import Callable
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 
 from tillit.assessments.models import Answer, Assessment, Finding, Question
 from tillit.bench import runner
 from tillit.bench.operation import IMPACT_BUDGET, Operation, Outcome
+from tillit.bench.operations import xlsx_bytes
 from tillit.bench.report import as_json, summary, table
 from tillit.bench.runner import Measurement, run_bench
 from tillit.bench.scales import SMALL
 from tillit.classification.models import Asset
+from tillit.imports.parsing import read_table
 from tillit.organisations.models import Organisation
 from tillit.procurement.models import AnnexPdf
 from tillit.suppliers.models import Contract, SubProcessor, Supplier
@@ -196,3 +201,13 @@ def test_the_ratio_to_the_floor_is_of_runs_timed_together(monkeypatch: pytest.Mo
     result = runner.run_bench(SMALL, seed=1, repeats=3)
     assert [m.operation.key for m in result.measurements] == ["op", "floor"]
     assert result.measurement("op").floor_ratio == pytest.approx(2)
+
+
+def test_the_xlsx_imported_keeps_dates_and_numbers_as_excel_does() -> None:
+    rows = [["start", "incident_notice_hours", "system_name"], ["2025-06-05", "24", "System 1"]]
+    content = xlsx_bytes(rows)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    start, hours, name = next(sheet.iter_rows(min_row=2, values_only=True))
+    assert (start, hours, name) == (dt.datetime(2025, 6, 5), 24, "System 1")  # noqa: DTZ001
+    assert read_table(content, "bench.xlsx").rows == [(2, rows[1])]

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from tillit.imports import parsing
@@ -415,3 +416,68 @@ def test_a_nul_character_is_refused_with_its_row() -> None:
     # PostgreSQL stores no NUL in text: the file is refused, not half read.
     content = b"orgnr,name\n556677-8899,Exempel\n556100-1008,Norr\x00drift\n"
     assert _refused(content, "f.csv") == [(3, None, "nul")]
+
+
+@pytest.mark.parametrize("epoch", [CALENDAR_WINDOWS_1900, CALENDAR_MAC_1904])
+def test_numbers_and_dates_are_read_directly_as_openpyxl_reads_them(
+    monkeypatch: pytest.MonkeyPatch, epoch: dt.datetime
+) -> None:
+    """As Excel writes them: a number in <v>, a date as a number in a date style."""
+    workbook = Workbook()
+    workbook.epoch = epoch
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["number", "date", "time of day", "duration", "custom"])
+    rows: list[list[object]] = [
+        [7, dt.date(2025, 6, 5), dt.datetime(2024, 2, 29, 13, 30), dt.time(8, 15), 45_000],  # noqa: DTZ001
+        [-3, dt.date(1999, 12, 31), dt.datetime(2030, 1, 1), dt.timedelta(hours=30), 1.5],  # noqa: DTZ001
+        [1.5e20, dt.date(2025, 6, 5), None, None, 0],
+        [24.0, None, None, None, 60],
+        [12_345_678_901_234, None, None, None, 61],
+    ]
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet["E"][1:]:
+        cell.number_format = "d mmmm yyyy"  # a date style of the workbook's own
+    content = xlsx_bytes(workbook)
+    monkeypatch.setattr(WorkSheetParser, "parse_cell", _not_called)
+
+    direct = read_table(content, "f.xlsx")
+
+    # The custom column's serials count from the workbook's epoch (60: Excel's 29 February
+    # 1900, which never was); the rest are written and read as dates whatever the epoch.
+    custom = {
+        CALENDAR_WINDOWS_1900: ["2023-03-15", "1900-01-01 12:00:00", "1900-02-28", "1900-03-01"],
+        CALENDAR_MAC_1904: ["2027-03-16", "1904-01-02 12:00:00", "1904-03-01", "1904-03-02"],
+    }[epoch]
+    assert direct.rows == [
+        (2, ["7", "2025-06-05", "2024-02-29 13:30:00", "08:15:00", custom[0]]),
+        (3, ["-3", "1999-12-31", "2030-01-01", "1 day, 6:00:00", custom[1]]),
+        (4, ["150000000000000000000", "2025-06-05", "", "", "00:00:00"]),
+        (5, ["24", "", "", "", custom[2]]),
+        (6, ["12345678901234", "", "", "", custom[3]]),
+    ]
+    # The same as openpyxl's own reading of the cells.
+    monkeypatch.undo()
+    monkeypatch.setattr(parsing._SheetParser, "_number", lambda *_args: None)
+    assert read_table(content, "f.xlsx") == direct
+
+
+def test_a_date_out_of_range_is_an_error_value_as_openpyxl_reads_it() -> None:
+    content = xlsx_bytes([["start"], [dt.date(2025, 6, 5)]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    serial = b"<v>45813</v>"
+    assert serial in xml
+    damaged = rewrite_zip(content, {"xl/worksheets/sheet1.xml": xml.replace(serial, b"<v>9e9</v>")})
+    with pytest.warns(UserWarning, match="outside the limits for dates"):
+        assert _refused(damaged, "f.xlsx") == [(2, "start", "cell_error")]
+
+
+@pytest.mark.parametrize("value", [b"1,5", b"ett", b"--2"])
+def test_a_number_that_is_not_one_is_refused(value: bytes) -> None:
+    content = _with_sheet(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>hours</t></is></c></row>'
+        b'<row r="2"><c r="A2"><v>' + value + b"</v></c></row>"
+    )
+    assert _refused(content, "f.xlsx") == [(None, None, "not_xlsx")]
