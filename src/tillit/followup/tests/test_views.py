@@ -10,17 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tillit.accounts.models import User
 from tillit.audit.models import AuditEvent
 from tillit.conftest import Personas
 from tillit.followup.calendar import calendar
 from tillit.followup.models import CalendarFeed, Kind, PlanItem, Policy
 from tillit.followup.services import calendar_feed_reset
-from tillit.followup.tests.helpers import certificate
-from tillit.organisations.models import Membership, Organisation
+from tillit.followup.tests.helpers import certificate, certificate_of
+from tillit.organisations.models import Membership
 from tillit.organisations.roles import Role
-from tillit.suppliers.services import certificate_add
-from tillit.testing import make_asset, make_contract, make_organisation, make_supplier
+from tillit.testing import make_asset, make_contract, make_organisation
 
 
 def test_the_plan_lists_and_filters(personas: Personas) -> None:
@@ -134,7 +132,7 @@ def test_the_calendar_feed_costs_the_same_for_one_organisation_and_three(
         organisation = make_organisation()
         Membership.objects.create(organisation=organisation, user=personas.admin_a, role=Role.ADMIN)
         for days in range(5):
-            _certificate_of(organisation, personas.admin_a, f"Cert {number}.{days}", 10 + days)
+            certificate_of(organisation, personas.admin_a, f"Cert {number}.{days}", 10 + days)
     refreshing_three, three, body = _feed_queries(url)
     assert body.count("BEGIN:VEVENT") == 11
     assert three == one
@@ -152,7 +150,7 @@ def test_the_calendar_feed_answers_for_each_organisation_by_its_own_members(
         organisation=personas.org_b, user=personas.admin_a, role=Role.MANAGEMENT
     )
     certificate(personas, 10, "Certifikat i A")
-    _certificate_of(personas.org_b, personas.coordinator_b, "Certifikat i B", 12)
+    certificate_of(personas.org_b, personas.coordinator_b, "Certifikat i B", 12)
     feed = Client().get(f"/calendar/{calendar_feed_reset(user=personas.admin_a)}.ics")
     body = feed.content.decode()
     assert "Certifikat i A" in body
@@ -160,19 +158,6 @@ def test_the_calendar_feed_answers_for_each_organisation_by_its_own_members(
     theirs = Client().get(f"/calendar/{calendar_feed_reset(user=personas.coordinator_b)}.ics")
     assert "Certifikat i B" in theirs.content.decode()
     assert "Certifikat i A" not in theirs.content.decode()
-
-
-def _certificate_of(organisation: Organisation, user: User, name: str, days: int) -> None:
-    certificate_add(
-        acting_user=user,
-        organisation=organisation,
-        supplier=make_supplier(name),
-        kind="iso27001",
-        issuer="Cert AB",
-        scope="Allt",
-        valid_from=dt.date(2020, 1, 1),
-        valid_until=timezone.localdate() + dt.timedelta(days=days),
-    )
 
 
 def test_calendar_lines_are_escaped_and_folded() -> None:
