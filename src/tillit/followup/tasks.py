@@ -13,7 +13,7 @@ from tillit.followup import reminders, store
 from tillit.followup.models import Run
 from tillit.incidents.models import Case
 from tillit.incidents.tasks import notify_case
-from tillit.lib import ratelimit
+from tillit.lib import planner, ratelimit
 from tillit.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ def retry_case_mail(older_than: dt.timedelta = dt.timedelta(minutes=5)) -> None:
 @task()
 def tick() -> None:
     """What the scheduler enqueues every few minutes: the daily pass when due, else retries;
-    incident mails that could not be sent; and forgetting ended rate-limit windows."""
+    incident mails that could not be sent; forgetting ended rate-limit windows; and, on
+    SQLite, the query planner's statistics."""
     now = timezone.now()
     today = timezone.localdate(now)
     if daily_pass_due(now):
@@ -56,6 +57,7 @@ def tick() -> None:
         reminders.retry(today)
     retry_case_mail()
     ratelimit.forget_expired()
+    planner.refresh_statistics()
 
 
 @task()

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from tillit.followup.models import Run
-from tillit.followup.tasks import daily_pass_due
+from tillit.followup.tasks import daily_pass_due, tick
+from tillit.testing import make_contract, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,17 @@ def test_the_daily_pass_is_due_once_a_day_from_the_sending_hour(settings: Any) -
     # 28 March 2027 is the switch to summer time: 05:30 UTC is already 07:30 in Stockholm.
     assert daily_pass_due(dt.datetime(2027, 3, 29, 5, 30, tzinfo=dt.UTC))
     assert not daily_pass_due(dt.datetime(2027, 3, 29, 4, 30, tzinfo=dt.UTC))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_the_tick_refreshes_sqlite_planner_statistics() -> None:
+    for _number in range(3):
+        make_contract(make_organisation())
+    tick.call()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'contract_org_supplier_idx'")
+        # Three contracts, each of another organisation and supplier.
+        assert cursor.fetchone() == ("3 1 1",)
 
 
 # The worker closes obsolete connections between tasks, as in production: the test's own
