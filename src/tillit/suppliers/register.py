@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypedDict
 from uuid import UUID
 
 from django.urls import reverse
@@ -128,11 +129,12 @@ def register_rows(assets: Iterable[Asset]) -> list[RegisterRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class RegisterLine:
+class RegisterLine(TypedDict):
     """A row as the page shows it. A page has hundreds of rows, so their texts and addresses
     are worked out here, each address once per object, rather than by template tags and
-    filters in the loop."""
+    filters in the loop; and a row is a dict, which the template finds {{ line.asset }} in at
+    its first try (of an object's attribute it first tries a key, and recovers from the
+    error: a fifth of the time of rendering the rows)."""
 
     subprocessor: bool
     asset: str
