@@ -23,6 +23,7 @@ from tillit.imports.kinds import KINDS
 from tillit.imports.kinds.base import Action, Importer, Record, Row
 from tillit.imports.parsing import FileRefusedError, Table, read_table
 from tillit.imports.problems import Problem
+from tillit.lib import planner
 from tillit.lib.collector import cycle_collector_paused
 from tillit.organisations.models import Organisation
 
@@ -90,6 +91,9 @@ def import_file(
             if result.ok and result.created + result.updated:
                 written = importer.apply(records)
                 _audit(result, organisation, acting_user, written)
+                # On SQLite the planner's statistics go with the rows: left to the next tick,
+                # they would describe the tables as they were before, for some minutes.
+                planner.refresh_statistics()
     except IntegrityError:
         result.errors.append(
             Problem(

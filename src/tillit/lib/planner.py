@@ -4,7 +4,8 @@ Without them SQLite guesses how many rows an index narrows a search to, and can 
 for a page of the processing register it read all 5,902 contracts of the largest organisation
 in the benchmark to find the few that serve ten systems (57 ms), where with statistics it looks
 them up by system (0.8 ms). PostgreSQL's autovacuum keeps its own statistics up to date; on
-SQLite the follow-up tick refreshes them (followup.tasks.tick), every few minutes.
+SQLite the follow-up tick refreshes them (followup.tasks.tick), every few minutes, and an
+import as it writes its rows (imports.services).
 """
 
 from __future__ import annotations

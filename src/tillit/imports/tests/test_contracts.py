@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -48,6 +49,15 @@ def test_a_contract_is_created_with_its_agreement_locations_and_supplier(world: 
     assert agreement.gaps == list("abcdefgh")
     assert sorted(contract.locations.values_list("country", flat=True)) == ["FI", "SE"]
     assert SupplierRelation.objects.filter(organisation=org_a, supplier=world.supplier).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_an_import_leaves_sqlite_statistics_that_count_its_rows(world: World) -> None:
+    assert run("contracts", _file(world, _row(world)), organisation=world.personas.org_a).ok
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'contract_org_supplier_idx'")
+        (stat,) = cursor.fetchone()
+    assert stat.split()[0] == str(Contract.objects.count())
 
 
 def test_reimporting_the_same_file_changes_nothing(world: World) -> None:
