@@ -1,4 +1,5 @@
-"""Factories for tests: small functions that make valid domain objects with sensible defaults."""
+"""Factories for tests: small functions that make valid domain objects with sensible defaults;
+and what tests read of the database beyond models (SQLite's planner statistics)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import struct
 from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import connection
 
 from tillit.accounts.models import User
 from tillit.assessments.models import Assessment
@@ -212,3 +214,11 @@ def damaged_zips(archive: bytes) -> list[bytes]:
     struct.pack_into("<H", bad_name, entry + 8, flags | 0x800)
     bad_name[entry + 46 : entry + 48] = b"\xff\xfe"  # the first two bytes of its name
     return [bytes(unknown_version), bytes(bad_name)]
+
+
+def sqlite_index_statistics(index: str) -> str:
+    """What SQLite's ANALYZE recorded of an index: its rows, then the rows per distinct value of
+    each leading column ("300 300 1")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = %s", [index])
+        return str(cursor.fetchone()[0])

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tillit.followup.models import Run
 from tillit.followup.tasks import daily_pass_due, tick
-from tillit.testing import make_contract, make_organisation
+from tillit.testing import make_contract, make_organisation, sqlite_index_statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,8 @@ def test_the_tick_refreshes_sqlite_planner_statistics() -> None:
     for _number in range(3):
         make_contract(make_organisation())
     tick.call()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'contract_org_supplier_idx'")
-        # Three contracts, each of another organisation and supplier.
-        assert cursor.fetchone() == ("3 1 1",)
+    # Three contracts, each of another organisation and supplier.
+    assert sqlite_index_statistics("contract_org_supplier_idx") == "3 1 1"
 
 
 # The worker closes obsolete connections between tasks, as in production: the test's own

@@ -12,7 +12,7 @@ from tillit.imports.tests.conftest import World
 from tillit.imports.tests.files import CONTRACT_COLUMNS, counts, csv_bytes, run, where
 from tillit.organisations.models import Organisation
 from tillit.suppliers.models import Contract, DataLocation, ProcessorAgreement, SupplierRelation
-from tillit.testing import make_asset, make_contract
+from tillit.testing import make_asset, make_contract, sqlite_index_statistics
 
 
 def _file(world: World, *rows: list[str]) -> bytes:
@@ -54,10 +54,8 @@ def test_a_contract_is_created_with_its_agreement_locations_and_supplier(world: 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
 def test_an_import_leaves_sqlite_statistics_that_count_its_rows(world: World) -> None:
     assert run("contracts", _file(world, _row(world)), organisation=world.personas.org_a).ok
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'contract_org_supplier_idx'")
-        (stat,) = cursor.fetchone()
-    assert stat.split()[0] == str(Contract.objects.count())
+    rows = sqlite_index_statistics("contract_org_supplier_idx").split()[0]
+    assert rows == str(Contract.objects.count())
 
 
 def test_reimporting_the_same_file_changes_nothing(world: World) -> None:

@@ -10,17 +10,11 @@ from pytest_django import DjangoAssertNumQueries
 from tillit.classification.models import Asset
 from tillit.lib.planner import refresh_statistics
 from tillit.suppliers.models import Contract, ContractAsset
-from tillit.testing import make_organisation, make_supplier
+from tillit.testing import make_organisation, make_supplier, sqlite_index_statistics
 
 pytestmark = pytest.mark.django_db
 
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statistics")
-
-
-def _index_statistics(index: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = %s", [index])
-        return str(cursor.fetchone()[0])
 
 
 def _plan(query: QuerySet[Contract]) -> str:
@@ -48,7 +42,7 @@ def test_sqlite_learns_how_the_data_is_spread_and_looks_contracts_up_by_system()
     refresh_statistics()
 
     # 300 contracts, all of one organisation and supplier.
-    assert _index_statistics("contract_org_supplier_idx") == "300 300 300"
+    assert sqlite_index_statistics("contract_org_supplier_idx") == "300 300 300"
     # As the processing register asks for the contracts of a page of systems: by system, not
     # by going through all of the organisation's contracts (what SQLite guesses without).
     page = Contract.objects.filter(organisation=organisation, assets__in=assets[:10])
