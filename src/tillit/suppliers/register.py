@@ -134,7 +134,7 @@ class RegisterLine(TypedDict):
     are worked out here, each address once per object, rather than by template tags and
     filters in the loop; and a row is a dict, which the template finds {{ line.asset }} in at
     its first try (of an object's attribute it first tries a key, and recovers from the
-    error: a fifth of the time of rendering the rows)."""
+    error: a tenth to a fifth of the time of rendering the rows)."""
 
     subprocessor: bool
     asset: str
